@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * minivisor core objects: a VM (memory slots, EPT, vCPUs) and a vCPU (one
+ * VMCS, its guest registers and the shared run page).
+ */
+#ifndef MV_H
+#define MV_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <minivisor.h>
+#include "ept.h"
+#include "insn_decode.h"
+
+#define MV_MAX_VMS		16
+#define MV_MAX_VCPUS		8
+#define MV_MAX_SLOTS		32
+#define MV_MAX_MEM		(16ULL << 30)
+
+struct mv_memslot {
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	u32 flags;		/* MV_MEM_* */
+	unsigned long npages;
+	struct page **pages;	/* pinned for the slot's lifetime */
+};
+
+struct mv_vm {
+	struct kref ref;	/* the VM fd and every vCPU hold one */
+	struct mutex lock;	/* slot changes, vCPU creation */
+	/*
+	 * Exit handlers look slots up with preemption off: they take
+	 * slots_lock for reading; a slot is unpublished under the write
+	 * lock before its pages are unpinned.
+	 */
+	rwlock_t slots_lock;
+	struct mv_memslot *slots[MV_MAX_SLOTS];
+	u64 mem_total;
+	struct mv_ept ept;
+	struct mv_vcpu *vcpus[MV_MAX_VCPUS];
+	unsigned int nr_vcpus;
+};
+
+/* Indices into mv_vcpu.gprs: the x86 register numbers (SDM Vol. 2A 2.1.5). */
+enum mv_gpr {
+	MV_RAX, MV_RCX, MV_RDX, MV_RBX, MV_RSP, MV_RBP, MV_RSI, MV_RDI,
+	MV_R8, MV_R9, MV_R10, MV_R11, MV_R12, MV_R13, MV_R14, MV_R15,
+	MV_NR_GPRS
+};
+
+/* What the next RUN must finish before entering the guest. */
+enum mv_pending {
+	MV_PENDING_NONE,
+	MV_PENDING_PIO_IN,	/* IN/INS: data in the run page */
+	MV_PENDING_MMIO_READ,	/* load: data in run->mmio.data */
+};
+
+struct mv_pending_pio {
+	u8 size;
+	bool string;
+	bool rep;
+	u8 addr_size;		/* bytes: 2, 4 or 8 */
+	u32 count;
+};
+
+struct mv_vcpu {
+	/* Guest GPRs other than RSP (which lives in the VMCS); mv_vmx_enter
+	 * loads and stores them, so this must stay the first member.
+	 */
+	unsigned long gprs[MV_NR_GPRS];
+
+	struct mv_vm *vm;
+	u32 id;
+	struct mutex mutex;	/* one ioctl at a time on this vCPU */
+
+	void *vmcs;
+	u64 vmcs_pa;
+	int cpu;		/* where the VMCS is active, or -1 */
+	int host_cpu;		/* CPU whose host state the VMCS holds, or -1 */
+	bool launched;		/* VMLAUNCH done since the last VMCLEAR */
+	struct list_head loaded_node;	/* on mv_loaded_vmcss of ->cpu */
+
+	struct mv_run *run;	/* shared with userspace via mmap */
+
+	enum mv_pending pending;
+	struct mv_pending_pio pio;
+	struct mv_insn mmio_insn;
+
+	u64 cr0_shadow_mask;	/* CR0 bits owned by the host */
+	u64 cr4_shadow_mask;
+	u64 guest_kernel_gs_base;
+	unsigned long cr2;	/* not in the VMCS; switched by hand */
+
+	struct mv_exit_stats stats;
+};
+
+/* vm.c */
+void mv_vm_put(struct mv_vm *vm);
+struct mv_memslot *mv_find_slot(struct mv_vm *vm, u64 gpa);
+int mv_create_vm_fd(unsigned long flags);
+
+/* vcpu.c */
+int mv_create_vcpu_fd(struct mv_vm *vm, unsigned long id);
+/* Step over the exiting instruction (length from the VMCS, or given). */
+void mv_vcpu_advance_rip(struct mv_vcpu *vcpu);
+void mv_vcpu_skip_insn(struct mv_vcpu *vcpu, unsigned int len);
+void mv_vcpu_inject_ud(struct mv_vcpu *vcpu);
+void mv_vcpu_inject_gp(struct mv_vcpu *vcpu);
+void mv_internal_error(struct mv_vcpu *vcpu, u32 suberror,
+		       const u64 *data, u32 ndata);
+
+#endif /* MV_H */

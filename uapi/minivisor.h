@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * minivisor userspace ABI: the one header shared by kmod/ and userspace/.
+ *
+ * Three kinds of file descriptor, as in KVM:
+ *   /dev/minivisor  system fd: API version, capabilities, create a VM
+ *   VM fd           memory slots, vCPU creation
+ *   vCPU fd         registers, RUN, exit statistics; mmap() of struct mv_run
+ *
+ * Rules that hold for every ioctl:
+ *   - every reserved/padding field must be zero on input, or -EINVAL;
+ *   - the argument is copied in once; a failed copy is -EFAULT;
+ *   - an unknown command is -ENOTTY;
+ *   - on any failure the object's state is unchanged.
+ * Numbers are grouped by the fd they act on and are never reused.
+ */
+#ifndef _UAPI_MINIVISOR_H
+#define _UAPI_MINIVISOR_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+#define MV_API_VERSION		1
+
+/* Not registered in ioctl-number.rst; chosen to avoid KVM's 0xAE. */
+#define MV_IOCTL_MAGIC		0xB6
+
+/* ---------------------------------------------------------------------- */
+/* System fd (/dev/minivisor)                                              */
+/* ---------------------------------------------------------------------- */
+
+/* Returns MV_API_VERSION. The argument must be 0. */
+#define MV_GET_API_VERSION	_IO(MV_IOCTL_MAGIC, 0x00)
+/* Fills struct mv_caps. */
+#define MV_GET_CAPS		_IOR(MV_IOCTL_MAGIC, 0x01, struct mv_caps)
+/*
+ * Returns a new VM fd. The argument (flags) must be 0.
+ * -EBUSY: VMX is held by another hypervisor (e.g. kvm_intel with a VM).
+ * -ENOSPC: MV_CAPS max_vms reached.
+ */
+#define MV_CREATE_VM		_IO(MV_IOCTL_MAGIC, 0x02)
+
+/* struct mv_caps.features */
+#define MV_FEAT_EPT			(1u << 0)
+#define MV_FEAT_UNRESTRICTED_GUEST	(1u << 1)
+#define MV_FEAT_VPID			(1u << 2)
+#define MV_FEAT_PREEMPTION_TIMER	(1u << 3)
+#define MV_FEAT_VIRTUAL_NMI		(1u << 4)
+#define MV_FEAT_EPT_AD			(1u << 5)
+#define MV_FEAT_INSOUTS_INFO		(1u << 6)
+
+struct mv_caps {
+	/* out */
+	__u32 api_version;
+	__u32 run_mmap_size;	/* bytes to mmap() on a vCPU fd at offset 0 */
+	__u32 features;		/* MV_FEAT_* */
+	__u32 max_vms;		/* VMs alive at once, system-wide */
+	__u32 max_vcpus;	/* per VM */
+	__u32 max_slots;	/* memory slots per VM */
+	__u64 max_mem;		/* bytes of guest memory per VM */
+	__u64 max_gpa;		/* highest guest-physical address + 1 */
+	/* Raw IA32_VMX_* MSRs as read at module load. */
+	__u64 vmx_basic;
+	__u64 vmx_pinbased_ctls;	/* the TRUE_ variant where it exists */
+	__u64 vmx_procbased_ctls;
+	__u64 vmx_procbased_ctls2;
+	__u64 vmx_exit_ctls;
+	__u64 vmx_entry_ctls;
+	__u64 vmx_misc;
+	__u64 vmx_ept_vpid_cap;
+	__u64 vmx_cr0_fixed0;
+	__u64 vmx_cr0_fixed1;
+	__u64 vmx_cr4_fixed0;
+	__u64 vmx_cr4_fixed1;
+	__u64 reserved[8];
+};
+
+/* ---------------------------------------------------------------------- */
+/* VM fd                                                                   */
+/* ---------------------------------------------------------------------- */
+
+#define MV_MEM_READONLY		(1u << 0)
+
+/*
+ * Create or delete a memory slot. Guest memory is anonymous memory of the
+ * calling process; its pages are pinned while the slot exists and mapped
+ * into the guest with EPT.
+ *
+ * Create: memory_size != 0, slot unused, guest_phys_addr, memory_size and
+ *         userspace_addr 4 KiB aligned, range below max_gpa, no overlap
+ *         with another slot (-EEXIST), total below max_mem (-ENOSPC).
+ * Delete: memory_size == 0 on a used slot (other fields must be zero).
+ * A slot cannot be resized in place: delete it first (-EEXIST).
+ */
+struct mv_memory_slot {
+	/* in */
+	__u32 slot;
+	__u32 flags;		/* MV_MEM_* */
+	__u64 guest_phys_addr;
+	__u64 memory_size;
+	__u64 userspace_addr;
+};
+
+#define MV_SET_MEMORY_SLOT	_IOW(MV_IOCTL_MAGIC, 0x10, struct mv_memory_slot)
+/* Returns a new vCPU fd. The argument is the vCPU id, < max_vcpus. */
+#define MV_CREATE_VCPU		_IO(MV_IOCTL_MAGIC, 0x11)
+
+/* ---------------------------------------------------------------------- */
+/* vCPU fd                                                                 */
+/* ---------------------------------------------------------------------- */
+
+struct mv_regs {
+	/* in/out */
+	__u64 rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	__u64 r8, r9, r10, r11, r12, r13, r14, r15;
+	__u64 rip, rflags;
+};
+
+/* Segment register in the unpacked form of SDM Vol. 3A 3.4.5. */
+struct mv_segment {
+	__u64 base;
+	__u32 limit;		/* byte granular, as the VMCS holds it */
+	__u16 selector;
+	__u8  type;		/* 0..15 */
+	__u8  s;		/* 0/1: code or data (1), system (0) */
+	__u8  dpl;		/* 0..3 */
+	__u8  present;		/* 0/1 */
+	__u8  avl;		/* 0/1 */
+	__u8  l;		/* 0/1: 64-bit code segment */
+	__u8  db;		/* 0/1 */
+	__u8  g;		/* 0/1 */
+	__u8  unusable;		/* 0/1 */
+	__u8  reserved;		/* must be 0 */
+};
+
+struct mv_dtable {
+	__u64 base;
+	__u16 limit;
+	__u16 reserved[3];	/* must be 0 */
+};
+
+struct mv_sregs {
+	/* in/out */
+	struct mv_segment cs, ds, es, fs, gs, ss, tr, ldt;
+	struct mv_dtable gdt, idt;
+	__u64 cr0, cr2, cr3, cr4;
+	__u64 efer;		/* LMA must equal LME && CR0.PG */
+	__u64 reserved[4];	/* must be 0 */
+};
+
+/* struct mv_run.exit_reason */
+#define MV_EXIT_NONE		0
+#define MV_EXIT_HLT		1	/* guest executed HLT */
+#define MV_EXIT_IO		2	/* port I/O, see run->io */
+#define MV_EXIT_MMIO		3	/* access outside every slot, run->mmio */
+#define MV_EXIT_SHUTDOWN	4	/* triple fault */
+#define MV_EXIT_FAIL_ENTRY	5	/* VM entry failed, run->fail_entry */
+#define MV_EXIT_INTERNAL_ERROR	6	/* run->internal */
+#define MV_EXIT_INTR		7	/* RUN returned -EINTR (signal) */
+
+#define MV_IO_IN		0
+#define MV_IO_OUT		1
+
+/*
+ * Port I/O exit. Data lives in the run page at data_offset, count items of
+ * size bytes each (count > 1 only for INS/OUTS).
+ * OUT: the instruction is already complete when RUN returns.
+ * IN:  userspace fills the data; the next RUN completes the instruction.
+ */
+struct mv_exit_io {
+	__u8  direction;	/* MV_IO_IN / MV_IO_OUT */
+	__u8  size;		/* 1, 2 or 4 */
+	__u16 port;
+	__u32 count;
+	__u32 data_offset;	/* from the start of struct mv_run */
+	__u32 reserved;
+};
+
+/*
+ * MMIO exit: a load or store to a guest-physical address outside every slot
+ * (or a store to a read-only slot).
+ * Write: data[0..len) holds the value; the instruction is complete.
+ * Read:  userspace fills data[0..len); the next RUN writes it to the
+ *        destination register with the instruction's extension and
+ *        completes the instruction.
+ */
+struct mv_exit_mmio {
+	__u64 phys_addr;
+	__u8  data[8];
+	__u32 len;		/* 1, 2, 4 or 8 */
+	__u8  is_write;
+	__u8  reserved[3];
+};
+
+/*
+ * Failed VM entry. Either VMLAUNCH/VMRESUME failed (vm_instruction_error,
+ * SDM Vol. 3C 31.4) or the entry failed the guest-state checks and caused a
+ * VM exit with bit 31 set (hardware_exit_reason and exit_qualification,
+ * SDM Vol. 3C 27.8).
+ */
+struct mv_exit_fail_entry {
+	__u64 hardware_exit_reason;
+	__u64 exit_qualification;
+	__u32 vm_instruction_error;
+	__u32 reserved;
+};
+
+/* struct mv_exit_internal.suberror */
+#define MV_INTERNAL_UNHANDLED_EXIT	1 /* data: reason, qual, rip, gpa */
+#define MV_INTERNAL_EMULATION		2 /* data: gpa, rip, len, bytes[0..15] */
+#define MV_INTERNAL_BAD_STATE		3 /* data: reason, rip */
+
+struct mv_exit_internal {
+	__u32 suberror;
+	__u32 ndata;		/* valid entries of data[] */
+	__u64 data[16];
+};
+
+/* Size of the fixed part of struct mv_run, padding included. */
+#define MV_RUN_HEADER_SIZE	1024
+/* I/O data area inside the run page. */
+#define MV_RUN_IO_DATA_OFFSET	MV_RUN_HEADER_SIZE
+#define MV_RUN_IO_DATA_MAX	3072
+
+/* mmap()ed from a vCPU fd at offset 0, caps.run_mmap_size bytes. */
+struct mv_run {
+	/* in */
+	__u8  immediate_exit;	/* non-zero: RUN returns -EINTR at once */
+	__u8  padding1[7];
+	/* out */
+	__u32 exit_reason;	/* MV_EXIT_* */
+	__u32 padding2;
+	__u64 guest_rip;	/* at the time of the exit */
+	union {
+		struct mv_exit_io io;
+		struct mv_exit_mmio mmio;
+		struct mv_exit_fail_entry fail_entry;
+		struct mv_exit_internal internal;
+		__u8 padding[256];
+	};
+};
+
+#define MV_RUN			_IO(MV_IOCTL_MAGIC, 0x20)
+#define MV_GET_REGS		_IOR(MV_IOCTL_MAGIC, 0x21, struct mv_regs)
+#define MV_SET_REGS		_IOW(MV_IOCTL_MAGIC, 0x22, struct mv_regs)
+#define MV_GET_SREGS		_IOR(MV_IOCTL_MAGIC, 0x23, struct mv_sregs)
+#define MV_SET_SREGS		_IOW(MV_IOCTL_MAGIC, 0x24, struct mv_sregs)
+
+/* Basic VM-exit reasons are 0..MV_NR_EXIT_REASONS-1 (SDM Vol. 3C App. C). */
+#define MV_NR_EXIT_REASONS	96
+
+struct mv_exit_stats {
+	/* out */
+	__u64 total_exits;
+	__u64 exits[MV_NR_EXIT_REASONS];	/* indexed by basic reason */
+	__u64 userspace_exits;			/* RUN returns to userspace */
+	__u64 reserved[7];
+};
+
+#define MV_GET_EXIT_STATS	_IOR(MV_IOCTL_MAGIC, 0x28, struct mv_exit_stats)
+
+#endif /* _UAPI_MINIVISOR_H */
