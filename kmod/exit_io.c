@@ -109,10 +109,9 @@ static int string_copy(struct mv_vcpu *vcpu, u64 seg_base, unsigned long *index,
 
 static int string_io_fault(struct mv_vcpu *vcpu, u64 qual)
 {
-	u64 data[4] = { EXIT_REASON_IO_INSTRUCTION, qual,
-			vmcs_readl(GUEST_RIP), 0 };
+	u64 data[2] = { qual, vmcs_readl(GUEST_RIP) };
 
-	mv_internal_error(vcpu, MV_INTERNAL_EMULATION, data, ARRAY_SIZE(data));
+	mv_internal_error(vcpu, MV_INTERNAL_STRING_IO, data, ARRAY_SIZE(data));
 	return 0;
 }
 

@@ -162,6 +162,8 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h)
 
 	BUILD_BUG_ON(MV_VMCS_HOST_RSP != HOST_RSP);
 	BUILD_BUG_ON(offsetof(struct mv_vcpu, gprs) != 0);
+	BUILD_BUG_ON(sizeof(struct mv_run) > MV_RUN_HEADER_SIZE);
+	BUILD_BUG_ON(MV_RUN_IO_DATA_OFFSET + MV_RUN_IO_DATA_MAX > PAGE_SIZE);
 
 	vmcs_writel(HOST_FS_BASE, h->fs_base);
 

@@ -156,7 +156,9 @@ struct mv_sregs {
 #define MV_EXIT_SHUTDOWN	4	/* triple fault */
 #define MV_EXIT_FAIL_ENTRY	5	/* VM entry failed, run->fail_entry */
 #define MV_EXIT_INTERNAL_ERROR	6	/* run->internal */
-#define MV_EXIT_INTR		7	/* RUN returned -EINTR (signal) */
+#define MV_EXIT_INTR		7	/* RUN failed with EINTR: signal or
+					 * immediate_exit; the guest is
+					 * resumable with another RUN */
 
 #define MV_IO_IN		0
 #define MV_IO_OUT		1
@@ -206,9 +208,21 @@ struct mv_exit_fail_entry {
 };
 
 /* struct mv_exit_internal.suberror */
-#define MV_INTERNAL_UNHANDLED_EXIT	1 /* data: reason, qual, rip, gpa */
-#define MV_INTERNAL_EMULATION		2 /* data: gpa, rip, len, bytes[0..15] */
-#define MV_INTERNAL_BAD_STATE		3 /* data: reason, rip */
+/*
+ * UNHANDLED_EXIT: data[0] basic exit reason, [1] exit qualification (for
+ *   MSR exits: the MSR number), [2] guest RIP, [3] guest-physical address
+ *   (for WRMSR: the value written).
+ * EMULATION: an MMIO instruction the kernel could not decode. data[0] the
+ *   guest-physical address accessed, [1] guest RIP, [2] number of
+ *   instruction bytes fetched (0..15), [3] and [4] those bytes packed
+ *   little-endian, 8 per entry (byte 0 in the low byte of data[3]).
+ * STRING_IO: INS/OUTS whose memory operand is not guest RAM (or whose
+ *   guest page tables do not map it). data[0] the I/O exit qualification,
+ *   [1] guest RIP.
+ */
+#define MV_INTERNAL_UNHANDLED_EXIT	1
+#define MV_INTERNAL_EMULATION		2
+#define MV_INTERNAL_STRING_IO		3
 
 struct mv_exit_internal {
 	__u32 suberror;
@@ -216,7 +230,10 @@ struct mv_exit_internal {
 	__u64 data[16];
 };
 
-/* Size of the fixed part of struct mv_run, padding included. */
+/*
+ * struct mv_run occupies less than MV_RUN_HEADER_SIZE bytes and may grow up
+ * to it; the I/O data area starts there.
+ */
 #define MV_RUN_HEADER_SIZE	1024
 /* I/O data area inside the run page. */
 #define MV_RUN_IO_DATA_OFFSET	MV_RUN_HEADER_SIZE

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * libminivisor: thin wrappers over the /dev/minivisor ioctls.
+ *
+ * Every function returns 0 (or a file descriptor) on success and a negative
+ * errno on failure; after a failure mv_last_error() holds a one-line
+ * message that names the cause and, where there is one, the fix. The
+ * message lives in thread-local storage and is overwritten by the next
+ * failing call of the same thread.
+ */
+#ifndef LIBMINIVISOR_H
+#define LIBMINIVISOR_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <minivisor.h>
+
+#define MV_DEVICE_PATH	"/dev/minivisor"
+/* Environment variable that overrides MV_DEVICE_PATH (tests use it). */
+#define MV_DEVICE_ENV	"MINIVISOR_DEVICE"
+
+/* The message of the last failing call of this thread ("" if none). */
+const char *mv_last_error(void);
+
+/*
+ * Opens the system fd and checks that the module speaks MV_API_VERSION.
+ * @path NULL: $MINIVISOR_DEVICE if set and not empty, else MV_DEVICE_PATH.
+ * Returns the fd.
+ */
+int mv_open_system(const char *path);
+int mv_get_caps(int sys_fd, struct mv_caps *caps);
+/* Returns a VM fd. -EBUSY: VMX is held by another hypervisor. */
+int mv_create_vm(int sys_fd);
+
+/* A memory slot backed by anonymous memory of this process. */
+struct mv_mem_region {
+	void *host;		/* NULL when unused */
+	uint64_t gpa;
+	uint64_t size;
+	uint32_t slot;
+	uint32_t flags;		/* MV_MEM_* */
+};
+
+/*
+ * mmap()s @size bytes of zeroed anonymous memory, pre-faulted for writing
+ * (so the pages the module pins are the ones this process later writes),
+ * and registers it as memory slot @slot at @gpa.
+ */
+int mv_add_memory(int vm_fd, uint32_t slot, uint64_t gpa, uint64_t size,
+		  uint32_t flags, struct mv_mem_region *out);
+/* Deletes the slot (if vm_fd >= 0) and unmaps the memory. */
+void mv_remove_memory(int vm_fd, struct mv_mem_region *region);
+
+struct mv_vcpu {
+	int fd;			/* -1 when unused */
+	unsigned int id;
+	struct mv_run *run;	/* run_size bytes mmap()ed from fd */
+	size_t run_size;
+};
+
+/* Creates vCPU @id and maps its run page (@run_size: caps.run_mmap_size). */
+int mv_create_vcpu(int vm_fd, unsigned int id, size_t run_size,
+		   struct mv_vcpu *out);
+void mv_destroy_vcpu(struct mv_vcpu *vcpu);
+
+int mv_get_regs(const struct mv_vcpu *vcpu, struct mv_regs *regs);
+int mv_set_regs(const struct mv_vcpu *vcpu, const struct mv_regs *regs);
+int mv_get_sregs(const struct mv_vcpu *vcpu, struct mv_sregs *sregs);
+int mv_set_sregs(const struct mv_vcpu *vcpu, const struct mv_sregs *sregs);
+/*
+ * One MV_RUN. 0: the exit is in vcpu->run. -EINTR: a signal arrived (or
+ * run->immediate_exit was set); the caller decides whether to run again.
+ */
+int mv_run(const struct mv_vcpu *vcpu);
+int mv_get_exit_stats(const struct mv_vcpu *vcpu, struct mv_exit_stats *st);
+
+/* Names for diagnostics (exit_names.c). Never NULL. */
+/* SDM Vol. 3C App. C basic exit reason (low 16 bits), or "unknown". */
+const char *mv_vmx_exit_reason_name(uint32_t basic_reason);
+/* SDM Vol. 3C 31.4 VM-instruction error number, or "unknown". */
+const char *mv_vm_instruction_error_name(uint32_t error);
+/* struct mv_run.exit_reason (MV_EXIT_*), or "unknown". */
+const char *mv_exit_name(uint32_t exit_reason);
+/* struct mv_exit_internal.suberror (MV_INTERNAL_*), or "unknown". */
+const char *mv_internal_suberror_name(uint32_t suberror);
+
+#endif /* LIBMINIVISOR_H */

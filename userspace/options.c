@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+
+#include "options.h"
+#include "size.h"
+
+void mv_print_run_usage(FILE *out)
+{
+	fputs("Usage: minivisor run [--mem SIZE] [--entry real|long] [--stats] GUEST.bin\n"
+	      "\n"
+	      "Run the flat binary GUEST.bin on one vCPU. It is loaded at guest-physical\n"
+	      "0x10000 and entered there (see userspace/README.md for the entry state).\n"
+	      "The guest's console (port 0x3f8) goes to stdout; all messages of the tool\n"
+	      "go to stderr.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -m, --mem SIZE      guest RAM at guest-physical 0 (default 64M): " MV_SIZE_FORMAT ";\n"
+	      "                      at least 2M, at most 3G, a multiple of 4K\n"
+	      "      --entry MODE    real (default): CS:IP = 0x1000:0, 16-bit real mode;\n"
+	      "                      long: RIP = 0x10000, 64-bit mode, first 4 GiB identity-mapped\n"
+	      "      --stats         after the guest stops, print VM-exit statistics to stdout\n"
+	      "  -h, --help          show this help\n"
+	      "\n"
+	      "Exit status: the byte the guest wrote to port 0xf4; 0 if it executed HLT;\n"
+	      "2 on a triple fault (or a bad command line); 3 if VM entry failed or the\n"
+	      "module hit an internal error; 130 when interrupted; 1 on setup errors.\n",
+	      out);
+}
+
+int mv_check_mem_size(const char *arg, uint64_t size, char *err,
+		      size_t errlen)
+{
+	if (size < MV_MEM_MIN) {
+		snprintf(err, errlen, "--mem %s: guest memory must be at least 2M", arg);
+		return -1;
+	}
+	if (size > MV_MEM_MAX) {
+		snprintf(err, errlen, "--mem %s: guest memory can be at most 3G (3 GiB..4 GiB is the MMIO hole)", arg);
+		return -1;
+	}
+	if (size % MV_MEM_ALIGN) {
+		snprintf(err, errlen, "--mem %s: guest memory must be a multiple of 4K (4096 bytes)", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_mem(const char *arg, struct mv_run_opts *o, char *err,
+		     size_t errlen)
+{
+	uint64_t size;
+	int ret = mv_parse_size(arg, &size);
+
+	if (ret == -ERANGE) {
+		snprintf(err, errlen, "--mem '%s': too large; expected SIZE as %s", arg, MV_SIZE_FORMAT);
+		return -1;
+	}
+	if (ret) {
+		snprintf(err, errlen, "--mem '%s': expected SIZE as %s", arg, MV_SIZE_FORMAT);
+		return -1;
+	}
+	if (mv_check_mem_size(arg, size, err, errlen))
+		return -1;
+	o->mem_size = size;
+	return 0;
+}
+
+static int parse_entry(const char *arg, struct mv_run_opts *o, char *err,
+		       size_t errlen)
+{
+	if (!strcmp(arg, "real")) {
+		o->entry = MV_ENTRY_REAL;
+	} else if (!strcmp(arg, "long")) {
+		o->entry = MV_ENTRY_LONG;
+	} else {
+		snprintf(err, errlen, "--entry '%s': expected real or long", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * If argv[*i] is the option @name (long form "--name", or @short_name),
+ * stores its value (from "--name=VALUE" or the next argument) in @val.
+ * Returns 1 if matched, 0 if not, -1 on a missing value.
+ */
+static int match_valued(int argc, char *const argv[], int *i,
+			const char *name, const char *short_name,
+			const char **val, char *err, size_t errlen)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+
+	if (!strncmp(a, name, n) && a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (strcmp(a, name) && (!short_name || strcmp(a, short_name)))
+		return 0;
+	if (*i + 1 >= argc) {
+		snprintf(err, errlen, "option %s needs a value", a);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
+		      char *err, size_t errlen)
+{
+	bool options_done = false;
+	const char *val;
+	int i, m;
+
+	memset(o, 0, sizeof(*o));
+	o->mem_size = MV_MEM_DEFAULT;
+	o->entry = MV_ENTRY_REAL;
+	err[0] = '\0';
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (options_done || a[0] != '-' || !strcmp(a, "-")) {
+			if (o->guest) {
+				snprintf(err, errlen, "unexpected argument '%s': give exactly one GUEST.bin (already have '%s')",
+					 a, o->guest);
+				return -1;
+			}
+			o->guest = a;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			options_done = true;
+			continue;
+		}
+		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+			o->help = true;
+			return 0;
+		}
+		if (!strcmp(a, "--stats")) {
+			o->stats = true;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--mem", "-m", &val, err,
+				 errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (parse_mem(val, o, err, errlen))
+				return -1;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--entry", NULL, &val, err,
+				 errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (parse_entry(val, o, err, errlen))
+				return -1;
+			continue;
+		}
+		snprintf(err, errlen, "unknown option '%s'", a);
+		return -1;
+	}
+	if (!o->guest) {
+		snprintf(err, errlen, "missing GUEST.bin (the flat binary to run)");
+		return -1;
+	}
+	return 0;
+}

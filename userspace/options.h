@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command-line options of `minivisor run`, parsed without global state. */
+#ifndef MV_OPTIONS_H
+#define MV_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "loader.h"
+
+struct mv_run_opts {
+	uint64_t mem_size;
+	enum mv_entry entry;
+	bool stats;
+	bool help;		/* --help seen: print usage, ignore the rest */
+	const char *guest;	/* points into argv */
+};
+
+/*
+ * argv[0] is the subcommand ("run"). Accepts --mem SIZE / --mem=SIZE /
+ * -m SIZE, --entry real|long / --entry=..., --stats, -h / --help, "--",
+ * and exactly one GUEST path. Returns 0, or -1 with a one-line message
+ * naming the problem and the expected form in @err.
+ */
+int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
+		      char *err, size_t errlen);
+
+/*
+ * Checks a --mem value: at least MV_MEM_MIN, at most MV_MEM_MAX, a
+ * multiple of 4 KiB. Returns 0 or -1 with a message in @err.
+ */
+int mv_check_mem_size(const char *arg, uint64_t size, char *err,
+		      size_t errlen);
+
+void mv_print_run_usage(FILE *out);
+
+#endif /* MV_OPTIONS_H */
