@@ -61,7 +61,7 @@ int mv_create_vm(int sys_fd)
 	err = errno;
 	switch (err) {
 	case EBUSY:
-		return mv_fail(err, "cannot create a VM: VMX is in use by another hypervisor (kvm_intel has a VM?); stop that VM or rmmod kvm_intel");
+		return mv_fail(err, "cannot create a VM: VMX is busy (EBUSY): another hypervisor holds it (kvm_intel with a VM?); stop that VM or rmmod kvm_intel");
 	case ENOSPC:
 		return mv_fail(err, "cannot create a VM: the module's limit of VMs alive at once is reached (see `minivisor caps`)");
 	default:
