@@ -107,6 +107,9 @@ int mv_check_sregs(const struct mv_sregs *s, const struct mv_limits *lim)
 		return -EINVAL;
 	if (long_mode && !(s->cr4 & X86_CR4_PAE))
 		return -EINVAL;
+	/* SDM Vol. 3C 26.3.1.1: CR4.PCIDE only in IA-32e mode. */
+	if (!long_mode && (s->cr4 & X86_CR4_PCIDE))
+		return -EINVAL;
 	/* SDM Vol. 3C 26.3.1.2: in IA-32e mode, CS.L = 1 requires CS.D = 0. */
 	if (long_mode && s->cs.l && s->cs.db)
 		return -EINVAL;

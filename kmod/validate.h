@@ -26,7 +26,10 @@ struct mv_limits {
 int mv_check_slot_request(const struct mv_memory_slot *req,
 			  const struct mv_limits *lim);
 
-/* True if [a, a + alen) and [b, b + blen) intersect. Lengths are > 0. */
+/*
+ * True if [a, a + alen) and [b, b + blen) intersect. Lengths are > 0 and
+ * neither range may wrap past 2^64 (mv_check_slot_request guarantees it).
+ */
 static inline bool mv_ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
 {
 	return a < b + blen && b < a + alen;
