@@ -1,0 +1,28 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# halt: ends with HLT instead of the debug-exit port.
+#
+# HLT exits unconditionally (HLT exiting, SDM Vol. 3C 25.6.2); with
+# interrupts disabled nothing could wake the guest, so the run ends and the
+# tool reports the halt and exits with status 0.
+
+	.code16
+	.section .text.entry, "ax"
+	.globl	_start
+_start:
+	cli
+	cld				# puts16 uses LODSB forwards
+	mov	%cs, %ax
+	mov	%ax, %ds
+	mov	$msg, %si
+	call	puts16
+	hlt
+	# Not reached if HLT ends the run.
+	mov	$1, %al
+	out	%al, $DEBUG_EXIT
+1:	jmp	1b
+
+	.include "console16.inc"
+
+msg:
+	.asciz	"halting with interrupts off\n"
