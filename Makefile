@@ -5,13 +5,16 @@
 #   make module     kmod/minivisor.ko only
 #   make check      every test suite, ending in "N passed, N failed"
 #   make demo       boot the emulated VMX PC and run the default guest
+#   make setup      install the Debian packages and unpack the cloud kernel
+#   make integration  only the integration scenarios (Bochs / nested KVM);
+#                   a subset with SCENARIOS='01-* 05-kvm-coexist'
 #
 # KDIR defaults to the running kernel's build tree; the test scripts pass
 # the headers of the Debian cloud kernel that the emulated PC boots.
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 
-.PHONY: all module userspace guests check demo bench clean
+.PHONY: all module userspace guests check demo bench clean setup integration
 
 all: module userspace guests
 
@@ -29,6 +32,12 @@ check:
 
 demo:
 	./scripts/demo.sh
+
+setup:
+	./scripts/setup.sh
+
+integration:
+	./tests/integration/run.sh $(foreach s,$(SCENARIOS),'$(s)')
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
