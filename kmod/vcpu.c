@@ -149,15 +149,16 @@ static void restore_host_user_state(const struct host_user_state *h)
 }
 
 /*
- * One guest entry and exit; preemption disabled, VMCS current.
- * Returns the exit reason, or -EIO if the VM instruction itself failed.
+ * One guest entry and exit; preemption disabled, VMCS current. Returns 0
+ * with the exit reason in @reason (bit 31 set if the entry failed its
+ * checks), or -EIO if VMLAUNCH/VMRESUME itself failed.
  */
-static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h)
+static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
+		       u32 *reason)
 {
 	int cpu = smp_processor_id();
 	bool guest_long = vmcs_read64(GUEST_IA32_EFER) & EFER_LMA;
 	unsigned long debugctl;
-	u32 reason = 0;
 	int failed;
 
 	BUILD_BUG_ON(MV_VMCS_HOST_RSP != HOST_RSP);
@@ -196,13 +197,13 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h)
 	invalidate_tss_limit();
 
 	if (!failed) {
-		reason = vmcs_read32(VM_EXIT_REASON);
-		if (!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+		*reason = vmcs_read32(VM_EXIT_REASON);
+		if (!(*reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 			vcpu->launched = true;
 		/* An NMI that caused the exit goes to the host's handler now,
 		 * while NMIs are still blocked by the exit (SDM 28.1).
 		 */
-		if ((reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
+		if ((*reason & 0xffff) == EXIT_REASON_EXCEPTION_NMI &&
 		    (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_INFO_INTR_TYPE_MASK) ==
 		    INTR_TYPE_NMI_INTR)
 			asm volatile("int $2");
@@ -210,7 +211,7 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h)
 
 	local_irq_enable();
 	kernel_fpu_end();
-	return failed ? -EIO : reason;
+	return failed ? -EIO : 0;
 }
 
 static int complete_pending(struct mv_vcpu *vcpu)
@@ -229,7 +230,8 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 {
 	struct mv_run *run = vcpu->run;
 	struct host_user_state host;
-	int ret, reason;
+	u32 reason;
+	int ret;
 
 	run->exit_reason = MV_EXIT_NONE;
 	if (READ_ONCE(run->immediate_exit)) {
@@ -253,8 +255,7 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 
 		preempt_disable();
 		mv_vmcs_load(vcpu);
-		reason = enter_guest(vcpu, &host);
-		if (reason < 0) {
+		if (enter_guest(vcpu, &host, &reason)) {
 			run->exit_reason = MV_EXIT_FAIL_ENTRY;
 			run->fail_entry.hardware_exit_reason = 0;
 			run->fail_entry.exit_qualification = 0;
@@ -262,7 +263,9 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 				vmcs_read32(VM_INSTRUCTION_ERROR);
 			ret = 0;
 		} else {
-			requeue_interrupted_event();
+			/* A failed entry delivered nothing that could be lost. */
+			if (!(reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
+				requeue_interrupted_event();
 			ret = mv_handle_exit(vcpu, reason);
 		}
 		run->guest_rip = vmcs_readl(GUEST_RIP);

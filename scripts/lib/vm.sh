@@ -141,7 +141,7 @@ mv_initramfs_payload() {
 			[ -f "$f" ] || continue
 			name="$(basename "$f" .bin)"
 			cp "$f" "$root/mv/guests/"
-			for ext in expected args exitcode; do
+			for ext in expected args exitcode stderr; do
 				[ -f "$MV_ROOT/guests/$name.$ext" ] && cp "$MV_ROOT/guests/$name.$ext" "$root/mv/guests/"
 			done
 		done

@@ -118,9 +118,10 @@ run_guest() {
 	echo "\$ minivisor run $args $* $MV_GUESTS/$name.bin  -> exit $RUN_RC"
 }
 
-# check_guest NAME: run_guest, then compare stdout with NAME.expected and
-# the exit status with NAME.exitcode (default 0). Returns non-zero (and
-# prints a diff) on a mismatch, without exiting.
+# check_guest NAME: run_guest, then compare stdout with NAME.expected, the
+# exit status with NAME.exitcode (default 0) and, if NAME.stderr exists,
+# require every line of it (a grep -E pattern) to match the tool's stderr.
+# Returns non-zero (and prints a diff) on a mismatch, without exiting.
 check_guest() {
 	name=$1
 	want_rc=0
@@ -137,6 +138,15 @@ check_guest() {
 			diff -u "$MV_GUESTS/$name.expected" "/tmp/$name.out" | head -n 40 | sed 's/^/    /'
 			good=0
 		fi
+	fi
+	if [ -f "$MV_GUESTS/$name.stderr" ]; then
+		while IFS= read -r pat; do
+			[ -n "$pat" ] || continue
+			if ! grep -Eq -- "$pat" "/tmp/$name.err"; then
+				echo "  stderr does not match /$pat/ (guests/$name.stderr)"
+				good=0
+			fi
+		done <"$MV_GUESTS/$name.stderr"
 	fi
 	if [ "$good" -eq 1 ]; then
 		ok "guest $name: output and exit status as expected"

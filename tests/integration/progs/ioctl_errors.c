@@ -620,6 +620,59 @@ static void on_alarm(int sig)
 	alarm_fired = 1;
 }
 
+/*
+ * A state SET_SREGS accepts (it checks the architectural rules) but VM
+ * entry rejects: with unrestricted guest, CS must be type 3 or an accessed
+ * code segment (SDM Vol. 3C 26.3.1.2); type 1 is neither. RUN must report
+ * MV_EXIT_FAIL_ENTRY with basic reason 33 and bit 31 set, and the vCPU
+ * must run once the state is fixed: a HLT at guest-physical 0.
+ */
+static void test_entry_failure(int vcpu, struct mv_run *run)
+{
+	struct mv_sregs good, bad;
+	struct mv_regs regs;
+	long ret;
+
+	((volatile uint8_t *)guest_mem)[0] = 0xf4;	/* HLT */
+	if (!expect_ok(ioctl(vcpu, MV_GET_SREGS, &good), "entry: GET_SREGS") ||
+	    !expect_ok(ioctl(vcpu, MV_GET_REGS, &regs), "entry: GET_REGS"))
+		return;
+	good.cs.selector = 0;
+	good.cs.base = 0;
+	good.cs.limit = 0xffff;
+	good.cs.type = 11;
+	good.cr0 &= ~0x80000001ULL;	/* real mode: PE = PG = 0 */
+	bad = good;
+	bad.cs.type = 1;
+	regs.rip = 0;
+	regs.rflags = 2;
+	expect_ok(ioctl(vcpu, MV_SET_REGS, &regs), "entry: SET_REGS rip 0");
+	expect_ok(ioctl(vcpu, MV_SET_SREGS, &bad),
+		  "entry: SET_SREGS accepts CS type 1 (VM entry will not)");
+
+	run->immediate_exit = 0;
+	run->exit_reason = MV_EXIT_NONE;
+	ret = ioctl(vcpu, MV_RUN, 0);
+	expect_ok(ret, "entry: RUN with an invalid guest state returns 0");
+	tap_result(run->exit_reason == MV_EXIT_FAIL_ENTRY,
+		   "entry: ... exit_reason MV_EXIT_FAIL_ENTRY (got %u)",
+		   run->exit_reason);
+	tap_result(run->fail_entry.hardware_exit_reason == 0x80000021,
+		   "entry: ... hardware exit reason 0x80000021 (got 0x%llx)",
+		   (unsigned long long)run->fail_entry.hardware_exit_reason);
+
+	expect_ok(ioctl(vcpu, MV_SET_SREGS, &good), "entry: SET_SREGS CS type 11");
+	run->exit_reason = MV_EXIT_NONE;
+	ret = ioctl(vcpu, MV_RUN, 0);
+	expect_ok(ret, "entry: RUN after fixing the state returns 0");
+	tap_result(run->exit_reason == MV_EXIT_HLT,
+		   "entry: ... the guest ran to its HLT (exit_reason %u)",
+		   run->exit_reason);
+	if (expect_ok(ioctl(vcpu, MV_GET_REGS, &regs), "entry: GET_REGS"))
+		tap_result(regs.rip == 1, "entry: ... RIP is past the HLT (0x%llx)",
+			   (unsigned long long)regs.rip);
+}
+
 static void test_run(int vcpu, const struct mv_caps *caps)
 {
 	size_t size = (caps->run_mmap_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
@@ -676,6 +729,7 @@ static void test_run(int vcpu, const struct mv_caps *caps)
 		   "vcpu: ... and exit_reason is MV_EXIT_INTR (got %u)",
 		   run->exit_reason);
 	tap_result(!alarm_fired, "vcpu: ... at once, without entering the guest");
+	test_entry_failure(vcpu, run);
 	munmap(run, caps->run_mmap_size);
 
 	expect_errno(ioctl(vcpu, MV_GET_EXIT_STATS, NULL), EFAULT,

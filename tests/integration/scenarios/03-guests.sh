@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Every guests/<name>.bin that has guests/<name>.expected runs with
 # `minivisor run [$(cat <name>.args)] <name>.bin`; its stdout must equal
-# <name>.expected and its exit status <name>.exitcode (default 0).
+# <name>.expected and its exit status <name>.exitcode (default 0); every
+# line of <name>.stderr, if present, is a pattern the tool's stderr matches.
 # timeout: 180
 set -e
 # shellcheck source=tests/integration/lib.sh
