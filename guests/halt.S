@@ -6,23 +6,17 @@
 # interrupts disabled nothing could wake the guest, so the run ends and the
 # tool reports the halt and exits with status 0.
 
-	.code16
+	.include "console16.inc"
+
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
-	cli
-	cld				# puts16 uses LODSB forwards
-	mov	%cs, %ax
-	mov	%ax, %ds
-	mov	$msg, %si
-	call	puts16
+	start16 msg
 	hlt
 	# Not reached if HLT ends the run.
 	mov	$1, %al
 	out	%al, $DEBUG_EXIT
 1:	jmp	1b
-
-	.include "console16.inc"
 
 msg:
 	.asciz	"halting with interrupts off\n"

@@ -9,16 +9,12 @@
 # VM exit (reason 2, SDM Vol. 3C 26.2), which minivisor reports as
 # MV_EXIT_SHUTDOWN; the tool then exits with status 2.
 
-	.code16
+	.include "console16.inc"
+
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
-	cli
-	cld				# puts16 uses LODSB forwards
-	mov	%cs, %ax
-	mov	%ax, %ds
-	mov	$msg, %si
-	call	puts16
+	start16 msg
 	lidt	null_idt
 	int3
 	# Not reached: report failure if it is.
@@ -26,8 +22,6 @@ _start:
 	out	%al, $DEBUG_EXIT
 1:	hlt
 	jmp	1b
-
-	.include "console16.inc"
 
 null_idt:
 	.word	0			# limit

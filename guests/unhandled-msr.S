@@ -7,16 +7,12 @@
 # (MV_INTERNAL_UNHANDLED_EXIT, exit reason 31 and the MSR number), which
 # the tool reports before exiting with status 3.
 
-	.code16
+	.include "console16.inc"
+
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
-	cli
-	cld				# puts16 uses LODSB forwards
-	mov	%cs, %ax
-	mov	%ax, %ds
-	mov	$msg, %si
-	call	puts16
+	start16 msg
 	mov	$0x4d565f31, %ecx	# an MSR no CPU defines
 	rdmsr
 	# Not reached.
@@ -24,8 +20,5 @@ _start:
 	out	%al, $DEBUG_EXIT
 1:	hlt
 	jmp	1b
-
-	.include "console16.inc"
-
 msg:
 	.asciz	"reading an MSR minivisor does not emulate\n"

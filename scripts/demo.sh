@@ -26,13 +26,7 @@ mkdir -p "$OUT"
 mv_kernel_env || mv_die "the Debian cloud kernel is not available"
 
 MV_BUILD_FAILED=""
-mv_run_logged module "$OUT/build-module.log" \
-	make -C "$MV_ROOT" module KDIR="$MV_KDIR" || MV_BUILD_FAILED+=" module"
-mv_run_logged userspace "$OUT/build-userspace.log" \
-	make -C "$MV_ROOT" userspace || MV_BUILD_FAILED+=" userspace"
-mv_run_logged guests "$OUT/build-guests.log" \
-	make -C "$MV_ROOT" guests || MV_BUILD_FAILED+=" guests"
-export MV_BUILD_FAILED
+mv_build_parts "$OUT" module userspace guests
 [ -z "$MV_BUILD_FAILED" ] || mv_die "build failed:$MV_BUILD_FAILED (logs in $OUT)"
 
 root="$OUT/rootfs"

@@ -28,6 +28,28 @@ i8042.noaux i8042.nokbd i8042.nopnp nomodeset"
 # ---------------------------------------------------------------------------
 # initramfs
 
+# mv_build_parts LOGDIR PART...: build the named parts of the project
+# (module, userspace, guests, progs), each with its log in LOGDIR. A part
+# that fails is added to MV_BUILD_FAILED (exported), so the initramfs
+# leaves it out instead of packing a stale copy.
+mv_build_parts() {
+	local logdir="$1" part
+	local -a cmd
+	shift
+	MV_BUILD_FAILED="${MV_BUILD_FAILED:-}"
+	for part in "$@"; do
+		case "$part" in
+		module)	cmd=(make -C "$MV_ROOT" module KDIR="$MV_KDIR") ;;
+		progs)	[ -f "$MV_ROOT/tests/integration/progs/Makefile" ] || continue
+			cmd=(make -C "$MV_ROOT/tests/integration/progs") ;;
+		*)	cmd=(make -C "$MV_ROOT" "$part") ;;
+		esac
+		mv_run_logged "$part" "$logdir/build-$part.log" "${cmd[@]}" ||
+			MV_BUILD_FAILED+=" $part"
+	done
+	export MV_BUILD_FAILED
+}
+
 # mv_initramfs_base ROOT: busybox, directories, kvm modules.
 mv_initramfs_base() {
 	local root="$1" bb applet

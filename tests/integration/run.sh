@@ -100,18 +100,7 @@ mv_log "kernel $MV_KVER; emulator $(mv_emulator); scenarios: ${selected[*]}"
 # A part that fails to build is left out of the initramfs (not copied stale);
 # the scenarios needing it then fail and say why.
 MV_BUILD_FAILED=""
-if [ "${MV_SKIP_BUILD:-0}" != 1 ]; then
-	mv_run_logged module "$OUT/build-module.log" \
-		make -C "$MV_ROOT" module KDIR="$MV_KDIR" || MV_BUILD_FAILED+=" module"
-	mv_run_logged userspace "$OUT/build-userspace.log" \
-		make -C "$MV_ROOT" userspace || MV_BUILD_FAILED+=" userspace"
-	mv_run_logged guests "$OUT/build-guests.log" \
-		make -C "$MV_ROOT" guests || MV_BUILD_FAILED+=" guests"
-	if [ -f "$HERE/progs/Makefile" ]; then
-		mv_run_logged progs "$OUT/build-progs.log" \
-			make -C "$HERE/progs" || MV_BUILD_FAILED+=" progs"
-	fi
-fi
+[ "${MV_SKIP_BUILD:-0}" = 1 ] || mv_build_parts "$OUT" module userspace guests progs
 export MV_BUILD_FAILED
 
 # ---- initramfs common to every boot -----------------------------------------
