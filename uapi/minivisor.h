@@ -276,4 +276,14 @@ struct mv_exit_stats {
 
 #define MV_GET_EXIT_STATS	_IOR(MV_IOCTL_MAGIC, 0x28, struct mv_exit_stats)
 
+/*
+ * vCPU ioctl numbers reserved for work in progress (issue 3):
+ *   0x25..0x27  interrupt and NMI injection
+ *   0x29..0x2b  CPUID table and MSR policy
+ */
+
+/* ---- interrupts (0x25..0x27) ---------------------------------------- */
+
+/* ---- CPUID and MSRs (0x29..0x2b) ------------------------------------- */
+
 #endif /* _UAPI_MINIVISOR_H */
