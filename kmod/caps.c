@@ -9,6 +9,7 @@
 #include <asm/cpufeature.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/tsc.h>
 #include <minivisor.h>
 #include "caps.h"
 #include "controls.h"
@@ -21,7 +22,17 @@ struct mv_vmx_caps mv_caps;
  * interrupts and NMIs must exit so the host keeps its interrupts.
  */
 #define MV_PIN_REQUIRED		(PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING)
-#define MV_PIN_OPTIONAL		(PIN_BASED_VIRTUAL_NMIS)
+#define MV_PIN_OPTIONAL		(PIN_BASED_VIRTUAL_NMIS |		\
+				 PIN_BASED_VMX_PREEMPTION_TIMER)
+
+/*
+ * Longest stretch of guest time without a VM exit. External interrupts
+ * normally bound it, but not on a tickless CPU, and not under Bochs 2.7,
+ * which keeps host interrupts masked in a guest entered with RFLAGS.IF = 0
+ * from a host with IF = 0; the preemption timer guarantees that the run
+ * loop sees signals and reschedules at least this often.
+ */
+#define MV_GUEST_SLICE_US	4000
 
 #define MV_PROC_REQUIRED	(CPU_BASED_HLT_EXITING |		\
 				 CPU_BASED_UNCOND_IO_EXITING |		\
@@ -165,6 +176,24 @@ int mv_caps_probe(void)
 	ret = probe_controls();
 	if (ret)
 		return ret;
+
+	/* Injection waits for the guest with interrupt-window exiting. */
+	if (!(c->procbased >> 32 & CPU_BASED_INTR_WINDOW_EXITING)) {
+		pr_err("minivisor: CPU lacks interrupt-window exiting\n");
+		return -EOPNOTSUPP;
+	}
+	/* NMI-window exiting exists exactly when virtual NMIs do (A.3.2). */
+	if ((c->pin_ctls & PIN_BASED_VIRTUAL_NMIS) &&
+	    !(c->procbased >> 32 & CPU_BASED_NMI_WINDOW_EXITING))
+		c->pin_ctls &= ~PIN_BASED_VIRTUAL_NMIS;
+
+	/* The timer counts down at TSC >> IA32_VMX_MISC[4:0] (A.6). */
+	if (mv_has_preempt_timer()) {
+		u64 ticks = (u64)tsc_khz * MV_GUEST_SLICE_US / 1000;
+
+		ticks >>= c->misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK;
+		c->preempt_timer_value = clamp_t(u64, ticks, 1, U32_MAX);
+	}
 
 	/* EPT: 4-level walks, write-back paging structures, INVEPT. */
 	if (!(c->ept_vpid & VMX_EPT_PAGE_WALK_4_BIT)) {

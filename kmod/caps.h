@@ -35,6 +35,7 @@ struct mv_vmx_caps {
 	u32 entry_ctls;
 
 	u64 max_gpa;		/* 1 << guest physical-address width */
+	u32 preempt_timer_value; /* VMX-preemption timer slice, if enabled */
 };
 
 extern struct mv_vmx_caps mv_caps;
@@ -50,6 +51,11 @@ static inline bool mv_has_vpid(void)
 static inline bool mv_has_insouts_info(void)
 {
 	return mv_caps.basic & VMX_BASIC_INOUT;
+}
+
+static inline bool mv_has_preempt_timer(void)
+{
+	return mv_caps.pin_ctls & PIN_BASED_VMX_PREEMPTION_TIMER;
 }
 
 static inline bool mv_has_invept_single(void)

@@ -7,7 +7,9 @@
 #include <linux/kernel.h>
 #include <linux/nospec.h>
 #include <asm/processor.h>
+#include <asm/processor-flags.h>
 #include <asm/trapnr.h>
+#include "cpuid.h"
 #include "exit.h"
 #include "mv.h"
 #include "vcpu_state.h"
@@ -57,11 +59,31 @@ static int handle_triple_fault(struct mv_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * HLT with interrupts enabled waits in the kernel for a queued event (the
+ * run loop sleeps, vcpu->halted); with interrupts disabled and no NMI to
+ * wait for, nothing can ever wake the guest, so the VMM is told.
+ */
 static int handle_hlt(struct mv_vcpu *vcpu)
 {
 	mv_vcpu_advance_rip(vcpu);
-	vcpu->run->exit_reason = MV_EXIT_HLT;
-	return 0;
+	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
+	    !READ_ONCE(vcpu->irqs.nmis)) {
+		vcpu->run->exit_reason = MV_EXIT_HLT;
+		return 0;
+	}
+	vcpu->halted = true;
+	return 1;
+}
+
+/*
+ * Interrupt and NMI windows: the guest can now take the event that was
+ * waiting; mv_inject_pending_events() injects it on this very entry and
+ * turns the window exiting off once nothing waits.
+ */
+static int handle_event_window(struct mv_vcpu *vcpu)
+{
+	return 1;
 }
 
 /* Instructions that are no-ops for a guest without devices to flush
@@ -83,39 +105,30 @@ static int handle_vmx_insn(struct mv_vcpu *vcpu)
 	return 1;
 }
 
-#define MV_CPUID_SIGNATURE_LEAF	0x40000000
-
 /*
- * CPUID: the host's values with VMX hidden and the hypervisor bit set
- * (CPUID.1:ECX[31], reserved for hypervisors), and a signature leaf.
+ * CPUID: answered from the vCPU's table (cpuid.c; semantics in the uapi
+ * header), with the fix-ups that depend on guest state at this moment.
+ * CPUID exits unconditionally (SDM Vol. 3C 26.1.2).
  */
 static int handle_cpuid(struct mv_vcpu *vcpu)
 {
-	u32 leaf = vcpu->gprs[MV_RAX], sub = vcpu->gprs[MV_RCX];
-	u32 eax, ebx, ecx, edx;
+	u32 function = vcpu->gprs[MV_RAX], index = vcpu->gprs[MV_RCX];
+	struct mv_cpuid_regs r;
 
-	if (leaf == MV_CPUID_SIGNATURE_LEAF) {
-		eax = MV_CPUID_SIGNATURE_LEAF;
-		memcpy(&ebx, "mini", 4);
-		memcpy(&ecx, "viso", 4);
-		memcpy(&edx, "r   ", 4);
-	} else {
-		cpuid_count(leaf, sub, &eax, &ebx, &ecx, &edx);
-		if (leaf == 1) {
-			ecx &= ~(BIT(X86_FEATURE_VMX & 31) |
-				 BIT(X86_FEATURE_OSXSAVE & 31));
-			ecx |= BIT(X86_FEATURE_HYPERVISOR & 31);
-			if (mv_vcpu_cr4(vcpu) & X86_CR4_OSXSAVE)
-				ecx |= BIT(X86_FEATURE_OSXSAVE & 31);
-			/* Initial APIC ID: the vCPU id. */
-			ebx = (ebx & 0x00ffffff) | vcpu->id << 24;
-		}
-	}
-	vcpu->gprs[MV_RAX] = eax;
-	vcpu->gprs[MV_RBX] = ebx;
-	vcpu->gprs[MV_RCX] = ecx;
-	vcpu->gprs[MV_RDX] = edx;
+	mv_cpuid_lookup(vcpu->cpuid, vcpu->cpuid_nent, function, index, &r);
+	mv_cpuid_fixup(function, mv_vcpu_cr4(vcpu) & X86_CR4_OSXSAVE, &r);
+	/* CPUID zero-extends into RAX..RDX in 64-bit mode. */
+	vcpu->gprs[MV_RAX] = r.eax;
+	vcpu->gprs[MV_RBX] = r.ebx;
+	vcpu->gprs[MV_RCX] = r.ecx;
+	vcpu->gprs[MV_RDX] = r.edx;
 	mv_vcpu_advance_rip(vcpu);
+	return 1;
+}
+
+/* The guest used its slice (caps.c); the run loop checks signals next. */
+static int handle_preemption_timer(struct mv_vcpu *vcpu)
+{
 	return 1;
 }
 
@@ -124,6 +137,8 @@ static const mv_exit_handler_t mv_exit_handlers[] = {
 	[EXIT_REASON_EXTERNAL_INTERRUPT]	= handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT]		= handle_triple_fault,
 	[EXIT_REASON_CPUID]			= handle_cpuid,
+	[EXIT_REASON_INTERRUPT_WINDOW]		= handle_event_window,
+	[EXIT_REASON_NMI_WINDOW]		= handle_event_window,
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_INVD]			= handle_nop_insn,
 	[EXIT_REASON_VMCALL]			= handle_vmx_insn,
@@ -144,6 +159,7 @@ static const mv_exit_handler_t mv_exit_handlers[] = {
 	[EXIT_REASON_MONITOR_INSTRUCTION]	= handle_nop_insn,
 	[EXIT_REASON_EPT_VIOLATION]		= mv_handle_ept_violation,
 	[EXIT_REASON_INVEPT]			= handle_vmx_insn,
+	[EXIT_REASON_PREEMPTION_TIMER]		= handle_preemption_timer,
 	[EXIT_REASON_INVVPID]			= handle_vmx_insn,
 	[EXIT_REASON_VMFUNC]			= handle_vmx_insn,
 };

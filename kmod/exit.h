@@ -22,7 +22,6 @@ int mv_handle_ept_violation(struct mv_vcpu *vcpu);
 int mv_complete_mmio_read(struct mv_vcpu *vcpu);
 
 int mv_handle_cr_access(struct mv_vcpu *vcpu);
-int mv_handle_rdmsr(struct mv_vcpu *vcpu);
-int mv_handle_wrmsr(struct mv_vcpu *vcpu);
+/* RDMSR/WRMSR: msr.h */
 
 #endif /* MV_EXIT_H */

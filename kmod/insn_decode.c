@@ -5,40 +5,122 @@
 #include "insn_decode.h"
 
 /* Opcode properties. */
-#define OP_BYTE		BIT(0)	/* 8-bit operand regardless of prefixes */
-#define OP_SLASH0	BIT(1)	/* ModRM.reg must be 0 (opcode extension) */
-#define OP_IMM		BIT(2)	/* immediate of operand size, at most 32 bits */
+#define D_BYTE		BIT(0)	/* 8-bit operand regardless of prefixes */
+#define D_MODRM		BIT(1)	/* a ModRM byte with a memory operand */
+#define D_SLASH0	BIT(2)	/* ModRM.reg must be 0 (opcode extension) */
+#define D_GROUP		BIT(3)	/* ModRM.reg is the ALU op, no register */
+#define D_IMM		BIT(4)	/* immediate of operand size, at most 32 bits */
+#define D_IMM8		BIT(5)	/* 8-bit immediate, sign-extended */
+#define D_STRING	BIT(6)	/* string instruction: no ModRM, REP allowed */
+#define D_ONLY64	BIT(7)	/* another instruction outside 64-bit mode */
 
 struct opcode_desc {
-	u8 opcode;
+	u8 op;		/* enum mv_insn_op; MV_INSN_NONE: not accepted */
 	u8 flags;
-	u8 op;		/* enum mv_insn_op */
+	u8 alu;		/* enum mv_alu_op, for MV_INSN_ALU_* */
+	u8 src;		/* memory operand size of MOVZX/MOVSX(D), else 0 */
 };
 
-/* One-byte opcodes accepted for MMIO (SDM Vol. 2B, MOV). */
-static const struct opcode_desc opcodes[] = {
-	{ 0x88, OP_BYTE,			MV_INSN_STORE_REG },
-	{ 0x89, 0,				MV_INSN_STORE_REG },
-	{ 0x8a, OP_BYTE,			MV_INSN_LOAD },
-	{ 0x8b, 0,				MV_INSN_LOAD },
-	{ 0xc6, OP_BYTE | OP_SLASH0 | OP_IMM,	MV_INSN_STORE_IMM },
-	{ 0xc7, OP_SLASH0 | OP_IMM,		MV_INSN_STORE_IMM },
+/* Index of a two-byte opcode 0F xx in the table below. */
+#define TWO_BYTE(b)	(0x100 | (b))
+
+/*
+ * The ALU instructions 00..3B come in fours (SDM Vol. 2A Table A-2):
+ * r/m8 op= r8, r/m op= r, r8 op= r/m8, r op= r/m. For CMP, "op=" only
+ * sets the flags.
+ */
+#define ALU_FOUR(base, alu)						\
+	[(base) + 0] = { MV_INSN_ALU_MEM, D_MODRM | D_BYTE, alu },	\
+	[(base) + 1] = { MV_INSN_ALU_MEM, D_MODRM, alu },		\
+	[(base) + 2] = { MV_INSN_ALU_REG, D_MODRM | D_BYTE, alu },	\
+	[(base) + 3] = { MV_INSN_ALU_REG, D_MODRM, alu }
+
+/*
+ * Every instruction accepted for MMIO, indexed by opcode: one-byte
+ * opcodes at 0x00..0xff, two-byte ones (0F xx) at TWO_BYTE(xx). SDM
+ * Vol. 2A Appendix A (opcode map) and Vol. 2B for each instruction.
+ */
+static const struct opcode_desc opcodes[0x200] = {
+	ALU_FOUR(0x00, MV_ALU_ADD),
+	ALU_FOUR(0x08, MV_ALU_OR),
+	ALU_FOUR(0x10, MV_ALU_ADC),
+	ALU_FOUR(0x18, MV_ALU_SBB),
+	ALU_FOUR(0x20, MV_ALU_AND),
+	ALU_FOUR(0x28, MV_ALU_SUB),
+	ALU_FOUR(0x30, MV_ALU_XOR),
+	ALU_FOUR(0x38, MV_ALU_CMP),
+	/* MOVSXD r, r/m32; 63 is ARPL outside 64-bit mode. */
+	[0x63] = { MV_INSN_LOAD_SX, D_MODRM | D_ONLY64, 0, 4 },
+	/* Immediate group 1: ModRM.reg selects the operation. */
+	[0x80] = { MV_INSN_ALU_MEM, D_MODRM | D_BYTE | D_GROUP | D_IMM },
+	[0x81] = { MV_INSN_ALU_MEM, D_MODRM | D_GROUP | D_IMM },
+	[0x83] = { MV_INSN_ALU_MEM, D_MODRM | D_GROUP | D_IMM8 },
+	[0x84] = { MV_INSN_ALU_MEM, D_MODRM | D_BYTE, MV_ALU_TEST },
+	[0x85] = { MV_INSN_ALU_MEM, D_MODRM, MV_ALU_TEST },
+	[0x86] = { MV_INSN_XCHG, D_MODRM | D_BYTE },
+	[0x87] = { MV_INSN_XCHG, D_MODRM },
+	[0x88] = { MV_INSN_STORE_REG, D_MODRM | D_BYTE },
+	[0x89] = { MV_INSN_STORE_REG, D_MODRM },
+	[0x8a] = { MV_INSN_LOAD, D_MODRM | D_BYTE },
+	[0x8b] = { MV_INSN_LOAD, D_MODRM },
+	[0xa4] = { MV_INSN_MOVS, D_STRING | D_BYTE },
+	[0xa5] = { MV_INSN_MOVS, D_STRING },
+	[0xaa] = { MV_INSN_STOS, D_STRING | D_BYTE },
+	[0xab] = { MV_INSN_STOS, D_STRING },
+	[0xc6] = { MV_INSN_STORE_IMM, D_MODRM | D_BYTE | D_SLASH0 | D_IMM },
+	[0xc7] = { MV_INSN_STORE_IMM, D_MODRM | D_SLASH0 | D_IMM },
+	/* Group 3 /0 is TEST r/m, imm; the rest (NOT, NEG, MUL...) is not. */
+	[0xf6] = { MV_INSN_ALU_MEM, D_MODRM | D_BYTE | D_SLASH0 | D_IMM,
+		   MV_ALU_TEST },
+	[0xf7] = { MV_INSN_ALU_MEM, D_MODRM | D_SLASH0 | D_IMM, MV_ALU_TEST },
+	[TWO_BYTE(0xb6)] = { MV_INSN_LOAD_ZX, D_MODRM, 0, 1 },
+	[TWO_BYTE(0xb7)] = { MV_INSN_LOAD_ZX, D_MODRM, 0, 2 },
+	[TWO_BYTE(0xbe)] = { MV_INSN_LOAD_SX, D_MODRM, 0, 1 },
+	[TWO_BYTE(0xbf)] = { MV_INSN_LOAD_SX, D_MODRM, 0, 2 },
 };
 
 struct prefixes {
 	bool opsize;		/* 0x66 */
 	bool addrsize;		/* 0x67 */
+	bool rep;		/* 0xf3 */
+	bool repne;		/* 0xf2 */
+	u8 seg;			/* enum mv_seg: the last override, or DS */
 	u8 rex;			/* 0x40..0x4f in 64-bit mode, else 0 */
 };
 
-static bool is_legacy_prefix(u8 b)
+/* Legacy prefix @b into @pfx; false if @b is not one (SDM Vol. 2A 2.1.1). */
+static bool legacy_prefix(u8 b, struct prefixes *pfx)
 {
 	switch (b) {
-	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
-		return true;
+	case 0x26:
+	case 0x2e:
+	case 0x36:
+	case 0x3e:
+		/* ES, CS, SS, DS: the segment number is in bits 4:3. */
+		pfx->seg = (b >> 3) & 3;
+		break;
+	case 0x64:
+	case 0x65:
+		pfx->seg = b == 0x64 ? MV_SEG_FS : MV_SEG_GS;
+		break;
+	case 0x66:
+		pfx->opsize = true;
+		break;
+	case 0x67:
+		pfx->addrsize = true;
+		break;
+	case 0xf0:
+		break;	/* LOCK: the emulated RMW is one read and one write */
+	case 0xf2:
+		pfx->repne = true;
+		break;
+	case 0xf3:
+		pfx->rep = true;
+		break;
+	default:
+		return false;
 	}
-	return false;
+	return true;
 }
 
 /* Length of ModRM + SIB + displacement starting at @p, or -EINVAL. */
@@ -75,17 +157,32 @@ static int modrm_length(const u8 *p, unsigned int avail, bool addr16)
 	return len + (mod == 1 ? 1 : mod == 2 ? 4 : 0);
 }
 
+/* SDM Vol. 1 3.6.1 and Vol. 2A 2.2.1.2 (REX.W beats 66). */
 static unsigned int operand_size(const struct opcode_desc *d,
 				 const struct prefixes *pfx,
 				 enum mv_insn_mode mode)
 {
-	if (d->flags & OP_BYTE)
+	if (d->flags & D_BYTE)
 		return 1;
 	if (mode == MV_INSN_MODE_64 && (pfx->rex & 8))
 		return 8;
 	if (mode == MV_INSN_MODE_16)
 		return pfx->opsize ? 4 : 2;
 	return pfx->opsize ? 2 : 4;
+}
+
+/* SDM Vol. 1 3.6.1 and 3.7.5: 67 toggles 16/32, or picks 32 in 64-bit. */
+static unsigned int address_size(const struct prefixes *pfx,
+				 enum mv_insn_mode mode)
+{
+	switch (mode) {
+	case MV_INSN_MODE_64:
+		return pfx->addrsize ? 4 : 8;
+	case MV_INSN_MODE_32:
+		return pfx->addrsize ? 2 : 4;
+	default:
+		return pfx->addrsize ? 4 : 2;
+	}
 }
 
 static u64 read_imm(const u8 *p, unsigned int size)
@@ -104,10 +201,9 @@ static u64 read_imm(const u8 *p, unsigned int size)
 int mv_insn_decode(const u8 *bytes, unsigned int avail,
 		   enum mv_insn_mode mode, struct mv_insn *out)
 {
-	const struct opcode_desc *d = NULL;
-	struct prefixes pfx = {};
-	unsigned int i = 0, k, imm_size;
-	bool addr16;
+	struct prefixes pfx = { .seg = MV_SEG_DS };
+	const struct opcode_desc *d;
+	unsigned int i = 0, idx, opsize, imm_size;
 	u8 modrm;
 	int mlen;
 
@@ -116,61 +212,87 @@ int mv_insn_decode(const u8 *bytes, unsigned int avail,
 	for (; i < avail; i++) {
 		u8 b = bytes[i];
 
-		if (is_legacy_prefix(b)) {
-			pfx.opsize |= b == 0x66;
-			pfx.addrsize |= b == 0x67;
+		if (legacy_prefix(b, &pfx))
 			pfx.rex = 0;	/* REX counts only right before opcode */
-		} else if (mode == MV_INSN_MODE_64 && (b & 0xf0) == 0x40) {
+		else if (mode == MV_INSN_MODE_64 && (b & 0xf0) == 0x40)
 			pfx.rex = b;
-		} else {
+		else
 			break;
-		}
 	}
 	if (i >= avail)
 		return -EINVAL;
 
-	for (k = 0; k < ARRAY_SIZE(opcodes); k++) {
-		if (opcodes[k].opcode == bytes[i]) {
-			d = &opcodes[k];
-			break;
-		}
+	idx = bytes[i++];
+	if (idx == 0x0f) {
+		if (i >= avail)
+			return -EINVAL;
+		/* F2/F3 before 0F select other instructions (F3 0F B8 is
+		 * POPCNT, SDM Vol. 2A 2.1.2): accept none of them.
+		 */
+		if (pfx.rep || pfx.repne)
+			return -EINVAL;
+		idx = TWO_BYTE(bytes[i++]);
 	}
-	if (!d)
+	d = &opcodes[idx];
+	if (d->op == MV_INSN_NONE)
 		return -EINVAL;
-	i++;
+	if ((d->flags & D_ONLY64) && mode != MV_INSN_MODE_64)
+		return -EINVAL;
+
+	memset(out, 0, sizeof(*out));
+	out->op = d->op;
+	out->alu = d->alu;
+	opsize = operand_size(d, &pfx, mode);
+	out->reg_size = opsize;
+	out->size = d->src ? min_t(unsigned int, d->src, opsize) : opsize;
+	out->addr_size = address_size(&pfx, mode);
+
+	if (d->flags & D_STRING) {
+		/* F2 with STOS/MOVS is not architecturally a REP (SDM Vol. 2B
+		 * "REP/REPE/REPZ/REPNE/REPNZ"); leave it to the CPU's owner.
+		 */
+		if (pfx.repne)
+			return -EINVAL;
+		out->rep = pfx.rep;
+		out->seg = pfx.seg;	/* MOVS source; STOS always uses ES */
+		out->reg = 0;		/* STOS stores rAX */
+		out->len = i;
+		return 0;
+	}
 
 	if (i >= avail)
 		return -EINVAL;
 	modrm = bytes[i];
-	if ((d->flags & OP_SLASH0) && ((modrm >> 3) & 7))
+	if ((d->flags & D_SLASH0) && ((modrm >> 3) & 7))
 		return -EINVAL;
 
-	addr16 = (mode == MV_INSN_MODE_16) != pfx.addrsize &&
-		 mode != MV_INSN_MODE_64;
-	mlen = modrm_length(&bytes[i], avail - i, addr16);
+	mlen = modrm_length(&bytes[i], avail - i, out->addr_size == 2);
 	if (mlen < 0)
 		return mlen;
 	i += mlen;
+	if (i > avail)
+		return -EINVAL;		/* displacement cut short */
 
-	memset(out, 0, sizeof(*out));
-	out->op = d->op;
-	out->size = operand_size(d, &pfx, mode);
-	out->reg = ((modrm >> 3) & 7) | ((pfx.rex & 4) ? 8 : 0);
-	/* Without REX, byte registers 4..7 are AH, CH, DH, BH. */
-	if (out->size == 1 && !pfx.rex && out->reg >= 4 && out->reg < 8) {
-		out->high8 = true;
-		out->reg -= 4;
+	if (d->flags & D_GROUP) {
+		out->alu = (modrm >> 3) & 7;
+	} else if (!(d->flags & D_SLASH0)) {
+		out->reg = ((modrm >> 3) & 7) | ((pfx.rex & 4) ? 8 : 0);
+		/* Without REX, byte registers 4..7 are AH, CH, DH, BH. */
+		if (out->reg_size == 1 && !pfx.rex && out->reg >= 4 &&
+		    out->reg < 8) {
+			out->high8 = true;
+			out->reg -= 4;
+		}
 	}
 
-	if (d->flags & OP_IMM) {
-		imm_size = min_t(unsigned int, out->size, 4);
+	if (d->flags & (D_IMM | D_IMM8)) {
+		imm_size = d->flags & D_IMM8 ? 1 : min_t(unsigned int, opsize, 4);
 		if (i + imm_size > avail)
 			return -EINVAL;
 		out->imm = read_imm(&bytes[i], imm_size);
+		out->src_imm = out->op == MV_INSN_ALU_MEM;
 		i += imm_size;
 	}
-	if (i > avail)
-		return -EINVAL;
 	out->len = i;
 	return 0;
 }

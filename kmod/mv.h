@@ -11,9 +11,12 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/wait.h>
 #include <minivisor.h>
 #include "ept.h"
 #include "insn_decode.h"
+#include "irq_queue.h"
+#include "msr.h"
 
 #define MV_MAX_VMS		16
 #define MV_MAX_VCPUS		8
@@ -57,6 +60,8 @@ enum mv_pending {
 	MV_PENDING_NONE,
 	MV_PENDING_PIO_IN,	/* IN/INS: data in the run page */
 	MV_PENDING_MMIO_READ,	/* load: data in run->mmio.data */
+	MV_PENDING_MSR_READ,	/* RDMSR: data (or error) in run->msr */
+	MV_PENDING_MSR_WRITE,	/* WRMSR: error in run->msr */
 };
 
 struct mv_pending_pio {
@@ -85,14 +90,26 @@ struct mv_vcpu {
 	struct list_head loaded_node;	/* on mv_loaded_vmcss of ->cpu */
 
 	struct mv_run *run;	/* shared with userspace via mmap */
+	u32 proc_ctls;		/* primary controls as last written */
+
+	/* Pending events; see interrupts.c for the kick protocol. */
+	spinlock_t irq_lock;
+	struct mv_irq_queue irqs;
+	wait_queue_head_t wq;	/* a halted vCPU sleeps here */
+	bool halted;		/* HLT with IF = 1: wait for an event */
+	bool in_guest;		/* between event check and VM exit */
 
 	enum mv_pending pending;
 	struct mv_pending_pio pio;
-	struct mv_insn mmio_insn;
+	struct mv_insn mmio_insn;	/* MMIO instruction awaiting its read */
+	u64 mmio_gpa;		/* and the address of that read */
 
 	u64 cr0_shadow_mask;	/* CR0 bits owned by the host */
 	u64 cr4_shadow_mask;
 	u64 guest_kernel_gs_base;
+	struct mv_msrs msrs;	/* msr.c */
+	struct mv_cpuid_entry *cpuid;	/* cpuid.c; replaced by MV_SET_CPUID */
+	u32 cpuid_nent;
 	unsigned long cr2;	/* not in the VMCS; switched by hand */
 
 	struct mv_exit_stats stats;

@@ -28,7 +28,9 @@
 #include <asm/tlbflush.h>
 #include <asm/trapnr.h>
 #include "caps.h"
+#include "cpuid.h"
 #include "exit.h"
+#include "interrupts.h"
 #include "mv.h"
 #include "validate.h"
 #include "vcpu_state.h"
@@ -158,7 +160,9 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 {
 	int cpu = smp_processor_id();
 	bool guest_long = vmcs_read64(GUEST_IA32_EFER) & EFER_LMA;
+	struct mv_host_syscall_msrs host_syscall;
 	unsigned long debugctl;
+	bool syscall_loaded;
 	int failed;
 
 	BUILD_BUG_ON(MV_VMCS_HOST_RSP != HOST_RSP);
@@ -176,13 +180,30 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 	vmcs_writel(HOST_CR3, __read_cr3());
 	vmcs_writel(HOST_CR4, cr4_read_shadow());
 
+	if (mv_has_preempt_timer())
+		vmcs_write32(VMX_PREEMPTION_TIMER_VALUE,
+			     mv_caps.preempt_timer_value);
+
+	WRITE_ONCE(vcpu->in_guest, true);
+	/*
+	 * Publish in_guest before reading the event queue; pairs with the
+	 * barrier in kick_vcpu() (see the comment atop interrupts.c).
+	 */
+	smp_mb();
+	mv_inject_pending_events(vcpu);
+
 	debugctl = get_debugctlmsr();
 	if (guest_long)
 		wrmsrl(MSR_KERNEL_GS_BASE, vcpu->guest_kernel_gs_base);
 	if (native_read_cr2() != vcpu->cr2)
 		native_write_cr2(vcpu->cr2);
+	/* VMX does not switch the SYSCALL MSRs (msr.c). */
+	syscall_loaded = mv_msr_load_guest(vcpu, &host_syscall);
 
 	failed = mv_vmx_enter(vcpu->gprs, vcpu->launched);
+	if (syscall_loaded)
+		mv_msr_restore_host(&host_syscall);
+	WRITE_ONCE(vcpu->in_guest, false);
 
 	vcpu->cr2 = native_read_cr2();
 	if (guest_long) {
@@ -221,6 +242,9 @@ static int complete_pending(struct mv_vcpu *vcpu)
 		return mv_complete_pio_in(vcpu);
 	case MV_PENDING_MMIO_READ:
 		return mv_complete_mmio_read(vcpu);
+	case MV_PENDING_MSR_READ:
+	case MV_PENDING_MSR_WRITE:
+		return mv_complete_msr(vcpu);
 	default:
 		return 1;
 	}
@@ -246,6 +270,16 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 	preempt_enable();
 
 	while (ret > 0) {
+		/* HLT with interrupts enabled: sleep until an event is queued. */
+		if (vcpu->halted) {
+			if (wait_event_interruptible(vcpu->wq,
+						     mv_vcpu_has_events(vcpu))) {
+				run->exit_reason = MV_EXIT_INTR;
+				ret = -EINTR;
+				break;
+			}
+			vcpu->halted = false;
+		}
 		if (signal_pending(current)) {
 			run->exit_reason = MV_EXIT_INTR;
 			ret = -EINTR;
@@ -346,6 +380,11 @@ static long mv_vcpu_ioctl(struct file *filp, unsigned int cmd,
 	long ret;
 
 	switch (cmd) {
+	/* Queueing events must not wait for a RUN in progress. */
+	case MV_INTERRUPT:
+		return mv_vcpu_queue_interrupt(vcpu, argp);
+	case MV_NMI:
+		return mv_vcpu_queue_nmi(vcpu, arg);
 	case MV_RUN:
 		if (arg)
 			return -EINVAL;
@@ -355,6 +394,9 @@ static long mv_vcpu_ioctl(struct file *filp, unsigned int cmd,
 	case MV_GET_SREGS:
 	case MV_SET_SREGS:
 	case MV_GET_EXIT_STATS:
+	case MV_SET_CPUID:
+	case MV_GET_CPUID:
+	case MV_SET_MSR_POLICY:
 		break;
 	default:
 		return -ENOTTY;
@@ -381,6 +423,15 @@ static long mv_vcpu_ioctl(struct file *filp, unsigned int cmd,
 	case MV_GET_EXIT_STATS:
 		ret = copy_to_user(argp, &vcpu->stats, sizeof(vcpu->stats)) ?
 		      -EFAULT : 0;
+		break;
+	case MV_SET_CPUID:
+		ret = mv_cpuid_set(vcpu, argp);
+		break;
+	case MV_GET_CPUID:
+		ret = mv_cpuid_get(vcpu, argp);
+		break;
+	case MV_SET_MSR_POLICY:
+		ret = mv_msr_set_policy(vcpu, argp);
 		break;
 	default:
 		ret = -ENOTTY;
@@ -414,6 +465,7 @@ static int mv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 
 static void free_vcpu(struct mv_vcpu *vcpu)
 {
+	mv_cpuid_free_vcpu(vcpu);
 	free_page((unsigned long)vcpu->run);
 	free_page((unsigned long)vcpu->vmcs);
 	kfree(vcpu);
@@ -458,10 +510,18 @@ static struct mv_vcpu *alloc_vcpu(struct mv_vm *vm, u32 id)
 	}
 	vcpu->vm = vm;
 	vcpu->id = id;
+	if (mv_cpuid_init_vcpu(vcpu)) {
+		free_vcpu(vcpu);
+		return NULL;
+	}
+	mv_msr_init_vcpu(vcpu);
 	vcpu->cpu = -1;
 	vcpu->host_cpu = -1;
 	vcpu->vmcs_pa = __pa(vcpu->vmcs);
+	vcpu->proc_ctls = mv_caps.proc_ctls;
 	mutex_init(&vcpu->mutex);
+	spin_lock_init(&vcpu->irq_lock);
+	init_waitqueue_head(&vcpu->wq);
 	INIT_LIST_HEAD(&vcpu->loaded_node);
 	/* SDM Vol. 3C 25.2: the VMCS starts with the revision identifier. */
 	*(u32 *)vcpu->vmcs = mv_caps.revision_id;

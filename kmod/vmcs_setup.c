@@ -27,7 +27,7 @@
 static void setup_controls(struct mv_vcpu *vcpu)
 {
 	vmcs_write32(PIN_BASED_VM_EXEC_CONTROL, mv_caps.pin_ctls);
-	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, mv_caps.proc_ctls);
+	vmcs_write32(CPU_BASED_VM_EXEC_CONTROL, vcpu->proc_ctls);
 	/* No VPID yet: each entry and exit flushes the guest's TLB. */
 	vmcs_write32(SECONDARY_VM_EXEC_CONTROL,
 		     mv_caps.proc2_ctls & ~SECONDARY_EXEC_ENABLE_VPID);

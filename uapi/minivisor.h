@@ -150,7 +150,10 @@ struct mv_sregs {
 
 /* struct mv_run.exit_reason */
 #define MV_EXIT_NONE		0
-#define MV_EXIT_HLT		1	/* guest executed HLT */
+#define MV_EXIT_HLT		1	/* HLT with interrupts disabled and
+					 * no NMI queued: nothing can wake
+					 * the guest. With RFLAGS.IF = 1, HLT
+					 * waits in the kernel instead. */
 #define MV_EXIT_IO		2	/* port I/O, see run->io */
 #define MV_EXIT_MMIO		3	/* access outside every slot, run->mmio */
 #define MV_EXIT_SHUTDOWN	4	/* triple fault */
@@ -159,6 +162,7 @@ struct mv_sregs {
 #define MV_EXIT_INTR		7	/* RUN failed with EINTR: signal or
 					 * immediate_exit; the guest is
 					 * resumable with another RUN */
+#define MV_EXIT_MSR		8	/* unhandled MSR, run->msr */
 
 #define MV_IO_IN		0
 #define MV_IO_OUT		1
@@ -180,11 +184,16 @@ struct mv_exit_io {
 
 /*
  * MMIO exit: a load or store to a guest-physical address outside every slot
- * (or a store to a read-only slot).
+ * (or a store to a read-only slot). The kernel decodes the MOV family
+ * (with MOVZX/MOVSX/MOVSXD), STOS and MOVS (one element per exit, the
+ * other side in RAM), and the read-modify-write, TEST, CMP and XCHG forms.
  * Write: data[0..len) holds the value; the instruction is complete.
- * Read:  userspace fills data[0..len); the next RUN writes it to the
- *        destination register with the instruction's extension and
- *        completes the instruction.
+ * Read:  userspace fills data[0..len); the next RUN completes the
+ *        instruction (register with the right extension, RFLAGS for
+ *        arithmetic). For a read-modify-write or XCHG, that RUN returns at
+ *        once with the write exit (is_write = 1) of the result, the
+ *        instruction then being complete.
+ * Undecodable instructions stop the vCPU with MV_INTERNAL_EMULATION.
  */
 struct mv_exit_mmio {
 	__u64 phys_addr;
@@ -231,6 +240,18 @@ struct mv_exit_internal {
 };
 
 /*
+ * RDMSR/WRMSR of an MSR the kernel does not handle, with the vCPU's MSR
+ * policy MV_MSR_POLICY_EXIT (see "CPUID and MSRs" below).
+ */
+struct mv_exit_msr {
+	__u32 index;		/* out: ECX */
+	__u8  is_write;		/* out: 1 WRMSR, 0 RDMSR */
+	__u8  error;		/* in: 0 complete, 1 inject #GP */
+	__u8  reserved[2];
+	__u64 data;		/* out (write) / in (read): EDX:EAX */
+};
+
+/*
  * struct mv_run occupies less than MV_RUN_HEADER_SIZE bytes and may grow up
  * to it; the I/O data area starts there.
  */
@@ -253,6 +274,7 @@ struct mv_run {
 		struct mv_exit_mmio mmio;
 		struct mv_exit_fail_entry fail_entry;
 		struct mv_exit_internal internal;
+		struct mv_exit_msr msr;
 		__u8 padding[256];
 	};
 };
@@ -284,6 +306,122 @@ struct mv_exit_stats {
 
 /* ---- interrupts (0x25..0x27) ---------------------------------------- */
 
+/*
+ * Queue an external interrupt for this vCPU. Any thread may call it, also
+ * while another thread is inside MV_RUN on the same vCPU: the vCPU is
+ * kicked out of the guest (or woken from HLT) and injects the vector as
+ * soon as the guest can take it (RFLAGS.IF = 1, no STI or MOV-SS
+ * blocking, SDM Vol. 3C 25.4.2), using interrupt-window exiting to learn
+ * when that is. Interrupts are delivered in the order queued, each exactly
+ * once. At most MV_MAX_PENDING_IRQS wait at a time: -EAGAIN beyond that.
+ * vector: 32..255 (0..31 are exceptions: -EINVAL).
+ */
+#define MV_MAX_PENDING_IRQS	256
+
+struct mv_interrupt {
+	/* in */
+	__u32 vector;
+	__u32 reserved;		/* must be 0 */
+};
+
+#define MV_INTERRUPT		_IOW(MV_IOCTL_MAGIC, 0x25, struct mv_interrupt)
+
+/*
+ * Queue an NMI (argument must be 0). Delivered when the guest is not
+ * blocking NMIs (SDM Vol. 3C 25.4.2; NMI-window exiting tells when), each
+ * queued NMI exactly once, at most MV_MAX_PENDING_IRQS waiting (-EAGAIN).
+ * -EOPNOTSUPP if the CPU lacks virtual NMIs (MV_FEAT_VIRTUAL_NMI).
+ */
+#define MV_NMI			_IO(MV_IOCTL_MAGIC, 0x26)
+
 /* ---- CPUID and MSRs (0x29..0x2b) ------------------------------------- */
+
+/*
+ * CPUID table of a vCPU. A guest CPUID (EAX = function, ECX = index) is
+ * answered from this table and never from the host directly:
+ *   - an entry matches if its function equals EAX and, if it has
+ *     MV_CPUID_INDEX_SIGNIFICANT, its index equals ECX (otherwise ECX is
+ *     ignored and index must be 0);
+ *   - a function/index with no matching entry returns EAX = EBX = ECX =
+ *     EDX = 0. (Real Intel CPUs return the highest basic leaf for an
+ *     out-of-range function, SDM Vol. 2A "CPUID"; minivisor returns zeros
+ *     so that a missing leaf reads as "no features", whatever the table.)
+ *   - one fix-up is applied at lookup time to whatever the table says:
+ *     CPUID.1:ECX.OSXSAVE[27] follows the guest's CR4.OSXSAVE.
+ *
+ * A new vCPU starts with a default table derived from the host's CPUID:
+ * VMX, SMX and everything minivisor does not virtualize are hidden (among
+ * them the local APIC, CPUID.1:EDX[9], since there is no APIC emulation
+ * yet; x2APIC, TSC-deadline, PCID, XSAVE/AVX (XSETBV is not handled),
+ * MCE/MCA, performance monitoring, TSX, RDTSCP); the hypervisor bit
+ * CPUID.1:ECX[31] is set; the initial APIC id (CPUID.1:EBX[31:24]) and the
+ * x2APIC id of leaves 0xB/0x1F (EDX) are the vCPU id; and leaf 0x40000000
+ * reads EAX = 0x40000000 (the highest hypervisor leaf) and
+ * EBX:ECX:EDX = "minivisor\0\0\0". MV_GET_CPUID returns it.
+ */
+#define MV_CPUID_MAX_ENTRIES		256
+#define MV_CPUID_INDEX_SIGNIFICANT	(1u << 0)
+#define MV_CPUID_SIGNATURE_LEAF		0x40000000
+
+struct mv_cpuid_entry {
+	__u32 function;
+	__u32 index;		/* 0 unless MV_CPUID_INDEX_SIGNIFICANT */
+	__u32 flags;		/* MV_CPUID_* */
+	__u32 eax, ebx, ecx, edx;
+	__u32 reserved;		/* must be 0 */
+};
+
+struct mv_cpuid {
+	__u32 nent;		/* SET: in; GET: in capacity, out count */
+	__u32 reserved;		/* must be 0 */
+	struct mv_cpuid_entry entries[];
+};
+
+/*
+ * Replace the table. nent <= MV_CPUID_MAX_ENTRIES (-E2BIG); every entry
+ * valid: flags only MV_CPUID_INDEX_SIGNIFICANT, reserved 0, index 0
+ * without that flag, no two entries matching the same function/index and
+ * no function with both kinds of entry (-EINVAL). nent = 0 is allowed:
+ * every CPUID then returns zeros.
+ */
+#define MV_SET_CPUID		_IOW(MV_IOCTL_MAGIC, 0x29, struct mv_cpuid)
+/*
+ * Read the table. In: nent = room in entries[]. Out: nent = entries
+ * written. -E2BIG if they do not fit; nent then says how many there are.
+ */
+#define MV_GET_CPUID		_IOWR(MV_IOCTL_MAGIC, 0x2a, struct mv_cpuid)
+
+/*
+ * MSRs. RDMSR/WRMSR of these are handled in the kernel: IA32_EFER,
+ * IA32_TSC (a write moves the guest's TSC offset), IA32_APIC_BASE (stored
+ * only, no APIC emulation), IA32_SYSENTER_CS/ESP/EIP, IA32_PAT, STAR,
+ * LSTAR, CSTAR, SFMASK, FS_BASE, GS_BASE, KERNEL_GS_BASE, IA32_MTRRCAP
+ * (read-only: fixed ranges and WC, no variable ranges), IA32_MTRR_DEF_TYPE
+ * and the 11 fixed-range MTRRs (stored), IA32_MISC_ENABLE (fixed value;
+ * writing it unchanged is accepted). A bad value for one of them raises
+ * #GP, as the CPU would.
+ *
+ * Any other MSR follows the vCPU's policy:
+ *   MV_MSR_POLICY_GP    (the default) the guest gets #GP(0);
+ *   MV_MSR_POLICY_EXIT  RUN returns MV_EXIT_MSR with run->msr. For a
+ *       read, userspace fills data; for a write, data is the value. The
+ *       next RUN completes the instruction: error = 0 finishes it (a read
+ *       loads EDX:EAX from data), error = 1 injects #GP(0) instead; any
+ *       other value fails RUN with -EINVAL and keeps the exit pending.
+ */
+#define MV_MSR_POLICY_GP	0
+#define MV_MSR_POLICY_EXIT	1
+
+struct mv_msr_policy {
+	/* in */
+	__u32 policy;		/* MV_MSR_POLICY_* */
+	__u32 reserved;		/* must be 0 */
+};
+
+#define MV_SET_MSR_POLICY	_IOW(MV_IOCTL_MAGIC, 0x2b, struct mv_msr_policy)
+
+/* MV_EXIT_MSR and struct mv_exit_msr (run->msr) are defined above
+ * struct mv_run, which holds it.
+ */
 
 #endif /* _UAPI_MINIVISOR_H */

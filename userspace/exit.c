@@ -241,6 +241,17 @@ void mv_describe_internal(const struct mv_exit_internal *in,
 	}
 }
 
+void mv_describe_msr_exit(const struct mv_exit_msr *m, unsigned long long rip,
+			  char *buf, size_t len)
+{
+	if (m->is_write)
+		snprintf(buf, len, "guest WRMSR of MSR 0x%x (value 0x%llx) at rip 0x%llx: neither the module nor the tool emulates it",
+			 m->index, (unsigned long long)m->data, rip);
+	else
+		snprintf(buf, len, "guest RDMSR of MSR 0x%x at rip 0x%llx: neither the module nor the tool emulates it",
+			 m->index, rip);
+}
+
 static void strip_newline(char *s)
 {
 	size_t n = strlen(s);
@@ -276,6 +287,17 @@ bool mv_handle_exit(struct mv_vcpu_ctx *ctx, struct mv_bus *bus)
 		mv_describe_fail_entry(&run->fail_entry, rip, ctx->stop_msg,
 				       sizeof(ctx->stop_msg));
 		strip_newline(ctx->stop_msg);
+		return false;
+	case MV_EXIT_MSR:
+		/*
+		 * Only with --msr-policy exit: the tool has no MSRs of its
+		 * own, so it names the MSR and stops (with the default
+		 * policy the module injects #GP instead, as hardware does
+		 * for an MSR that does not exist).
+		 */
+		mv_vcpu_stop(ctx, MV_STATUS_VM_ERROR, "%s", "");
+		mv_describe_msr_exit(&run->msr, rip, ctx->stop_msg,
+				     sizeof(ctx->stop_msg));
 		return false;
 	case MV_EXIT_INTERNAL_ERROR:
 		mv_vcpu_stop(ctx, MV_STATUS_VM_ERROR, "%s", "");

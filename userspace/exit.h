@@ -32,6 +32,9 @@ bool mv_handle_exit(struct mv_vcpu_ctx *ctx, struct mv_bus *bus);
 /* The message for a failed VM entry (struct mv_exit_fail_entry). */
 void mv_describe_fail_entry(const struct mv_exit_fail_entry *fe,
 			    unsigned long long rip, char *buf, size_t len);
+/* The message for an MSR the module left to the tool (struct mv_exit_msr). */
+void mv_describe_msr_exit(const struct mv_exit_msr *m, unsigned long long rip,
+			  char *buf, size_t len);
 /* The message for an internal error (struct mv_exit_internal). */
 void mv_describe_internal(const struct mv_exit_internal *in,
 			  unsigned long long rip, char *buf, size_t len);

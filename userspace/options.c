@@ -7,7 +7,8 @@
 
 void mv_print_run_usage(FILE *out)
 {
-	fputs("Usage: minivisor run [--mem SIZE] [--entry real|long] [--stats] GUEST.bin\n"
+	fputs("Usage: minivisor run [--mem SIZE] [--entry real|long] [--msr-policy gp|exit]\n"
+	      "                     [--stats] GUEST.bin\n"
 	      "\n"
 	      "Run the flat binary GUEST.bin on one vCPU. It is loaded at guest-physical\n"
 	      "0x10000 and entered there (see userspace/README.md for the entry state).\n"
@@ -19,6 +20,8 @@ void mv_print_run_usage(FILE *out)
 	      "                      at least 2M, at most 3G, a multiple of 4K\n"
 	      "      --entry MODE    real (default): CS:IP = 0x1000:0, 16-bit real mode;\n"
 	      "                      long: RIP = 0x10000, 64-bit mode, first 4 GiB identity-mapped\n"
+	      "      --msr-policy P  an MSR the module does not emulate: gp (default) raises\n"
+	      "                      #GP in the guest; exit stops the run naming the MSR\n"
 	      "      --stats         after the guest stops, print VM-exit statistics to stdout\n"
 	      "  -h, --help          show this help\n"
 	      "\n"
@@ -63,6 +66,20 @@ static int parse_mem(const char *arg, struct mv_run_opts *o, char *err,
 	if (mv_check_mem_size(arg, size, err, errlen))
 		return -1;
 	o->mem_size = size;
+	return 0;
+}
+
+static int parse_msr_policy(const char *arg, struct mv_run_opts *o,
+			    char *err, size_t errlen)
+{
+	if (!strcmp(arg, "gp")) {
+		o->msr_policy = MV_MSR_POLICY_GP;
+	} else if (!strcmp(arg, "exit")) {
+		o->msr_policy = MV_MSR_POLICY_EXIT;
+	} else {
+		snprintf(err, errlen, "--msr-policy '%s': expected gp or exit", arg);
+		return -1;
+	}
 	return 0;
 }
 
@@ -148,6 +165,15 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 			return -1;
 		if (m) {
 			if (parse_mem(val, o, err, errlen))
+				return -1;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--msr-policy", NULL, &val,
+				 err, errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (parse_msr_policy(val, o, err, errlen))
 				return -1;
 			continue;
 		}

@@ -14,13 +14,15 @@ struct mv_run_opts {
 	uint64_t mem_size;
 	enum mv_entry entry;
 	bool stats;
+	uint32_t msr_policy;	/* MV_MSR_POLICY_*; default GP */
 	bool help;		/* --help seen: print usage, ignore the rest */
 	const char *guest;	/* points into argv */
 };
 
 /*
  * argv[0] is the subcommand ("run"). Accepts --mem SIZE / --mem=SIZE /
- * -m SIZE, --entry real|long / --entry=..., --stats, -h / --help, "--",
+ * -m SIZE, --entry real|long / --entry=..., --msr-policy gp|exit /
+ * --msr-policy=..., --stats, -h / --help, "--",
  * and exactly one GUEST path. Returns 0, or -1 with a one-line message
  * naming the problem and the expected form in @err.
  */

@@ -20,6 +20,7 @@
 #include "devices/bus.h"
 #include "devices/console.h"
 #include "devices/debug_exit.h"
+#include "devices/irq_test.h"
 #include "devices/mmio_test.h"
 #include "lib/libminivisor.h"
 
@@ -64,6 +65,7 @@ struct vm {
 	struct mv_bus bus;
 	struct mv_console console;
 	struct mv_mmio_test mmio_test;
+	struct mv_irq_test irq_test;
 };
 
 /* Checks of the request against what the module offers. */
@@ -95,6 +97,16 @@ static int check_caps(const struct mv_run_opts *o, const struct mv_caps *c)
 	return 0;
 }
 
+/* The irq-test device's injector: vector 2 means an NMI. */
+static int inject_event(void *arg, unsigned int vector)
+{
+	const struct vm *vm = arg;
+
+	if (vector == MV_IRQ_TEST_NMI_VECTOR)
+		return mv_queue_nmi(vm->vcpu.fd);
+	return mv_queue_interrupt(vm->vcpu.fd, vector);
+}
+
 static int setup_devices(struct vm *vm)
 {
 	int ret;
@@ -105,6 +117,8 @@ static int setup_devices(struct vm *vm)
 		ret = mv_debug_exit_init(&vm->bus);
 	if (!ret)
 		ret = mv_mmio_test_init(&vm->mmio_test, &vm->bus);
+	if (!ret)
+		ret = mv_irq_test_init(&vm->irq_test, &vm->bus, inject_event, vm);
 	if (ret)
 		fprintf(stderr, "minivisor: registering the default devices failed: %s (a bug in userspace/devices)\n",
 			strerror(-ret));
@@ -147,6 +161,10 @@ static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 	if (mv_set_sregs(&vm->vcpu, &sregs) < 0 ||
 	    mv_set_regs(&vm->vcpu, &regs) < 0)
 		goto fail_lib;
+	/* The CPUID table stays the module's default (see uapi). */
+	if (o->msr_policy != MV_MSR_POLICY_GP &&
+	    mv_set_msr_policy(&vm->vcpu, o->msr_policy) < 0)
+		goto fail_lib;
 	if (setup_devices(vm))
 		return MV_STATUS_SETUP_ERROR;
 	return 0;
@@ -176,6 +194,7 @@ static void print_stats(struct vm *vm)
 
 static void teardown_vm(struct vm *vm)
 {
+	mv_irq_test_destroy(&vm->irq_test);
 	mv_destroy_vcpu(&vm->vcpu);
 	mv_remove_memory(vm->vm_fd, &vm->ram);
 	if (vm->vm_fd >= 0)

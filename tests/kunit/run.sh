@@ -36,7 +36,10 @@ set -euo pipefail
 # kmod/*.h is copied along with them.
 KMOD_SOURCES=(
 	controls.c
+	cpuid.c
+	msr_rules.c
 	insn_decode.c
+	insn_emulate.c
 	validate.c
 )
 

@@ -130,6 +130,7 @@ static const char *const exit_names[] = {
 	[MV_EXIT_FAIL_ENTRY]	 = "FAIL_ENTRY",
 	[MV_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
 	[MV_EXIT_INTR]		 = "INTR",
+	[MV_EXIT_MSR]		 = "MSR",
 };
 
 static const char *const internal_suberror_names[] = {

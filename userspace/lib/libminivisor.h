@@ -73,6 +73,16 @@ int mv_set_sregs(const struct mv_vcpu *vcpu, const struct mv_sregs *sregs);
  */
 int mv_run(const struct mv_vcpu *vcpu);
 int mv_get_exit_stats(const struct mv_vcpu *vcpu, struct mv_exit_stats *st);
+/* MV_MSR_POLICY_GP or MV_MSR_POLICY_EXIT for MSRs the module does not handle. */
+int mv_set_msr_policy(const struct mv_vcpu *vcpu, uint32_t policy);
+/*
+ * Queue an external interrupt (vector 32..255) or an NMI for a vCPU; safe
+ * from any thread, also during MV_RUN. 0 or -errno: -EAGAIN when
+ * MV_MAX_PENDING_IRQS events already wait (retry later). They set no
+ * error message: callers in device threads handle the errno themselves.
+ */
+int mv_queue_interrupt(int vcpu_fd, unsigned int vector);
+int mv_queue_nmi(int vcpu_fd);
 
 /* Names for diagnostics (exit_names.c). Never NULL. */
 /* SDM Vol. 3C App. C basic exit reason (low 16 bits), or "unknown". */

@@ -58,6 +58,29 @@ int mv_run(const struct mv_vcpu *vcpu)
 		       vcpu->id, strerror(err));
 }
 
+int mv_queue_interrupt(int vcpu_fd, unsigned int vector)
+{
+	struct mv_interrupt irq = { .vector = vector };
+
+	if (ioctl(vcpu_fd, MV_INTERRUPT, &irq) == 0)
+		return 0;
+	return -errno;
+}
+
+int mv_set_msr_policy(const struct mv_vcpu *vcpu, uint32_t policy)
+{
+	struct mv_msr_policy p = { .policy = policy };
+
+	return vcpu_ioctl(vcpu, MV_SET_MSR_POLICY, &p, "MV_SET_MSR_POLICY");
+}
+
+int mv_queue_nmi(int vcpu_fd)
+{
+	if (ioctl(vcpu_fd, MV_NMI, 0) == 0)
+		return 0;
+	return -errno;
+}
+
 int mv_get_exit_stats(const struct mv_vcpu *vcpu, struct mv_exit_stats *st)
 {
 	memset(st, 0, sizeof(*st));

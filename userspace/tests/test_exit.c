@@ -430,3 +430,29 @@ TEST(exit_internal_emulation_bytes)
 	CHECK_CONTAINS(buf, "MSR 0xc0000081");
 	CHECK_CONTAINS(buf, "value written 0x123");
 }
+
+TEST(exit_msr_read_write)
+{
+	struct fixture *f = fixture_new();
+
+	f->page->run.exit_reason = MV_EXIT_MSR;
+	f->page->run.guest_rip = 0x10010;
+	f->page->run.msr.index = 0x4d565f31;
+	CHECK(!mv_handle_exit(&f->ctx, &f->bus));
+	CHECK_EQ(f->ctx.exit_status, MV_STATUS_VM_ERROR);
+	CHECK_STREQ(f->ctx.stop_msg,
+		    "guest RDMSR of MSR 0x4d565f31 at rip 0x10010: neither the module nor the tool emulates it");
+	fixture_free(f);
+
+	f = fixture_new();
+	f->page->run.exit_reason = MV_EXIT_MSR;
+	f->page->run.guest_rip = 0x10020;
+	f->page->run.msr.index = 0xce;
+	f->page->run.msr.is_write = 1;
+	f->page->run.msr.data = 0x123456789aULL;
+	CHECK(!mv_handle_exit(&f->ctx, &f->bus));
+	CHECK_EQ(f->ctx.exit_status, 3);
+	CHECK_STREQ(f->ctx.stop_msg,
+		    "guest WRMSR of MSR 0xce (value 0x123456789a) at rip 0x10020: neither the module nor the tool emulates it");
+	fixture_free(f);
+}

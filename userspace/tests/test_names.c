@@ -58,7 +58,8 @@ TEST(names_mv_exits)
 {
 	CHECK_STREQ(mv_exit_name(MV_EXIT_HLT), "HLT");
 	CHECK_STREQ(mv_exit_name(MV_EXIT_INTR), "INTR");
-	CHECK_STREQ(mv_exit_name(8), "unknown");
+	CHECK_STREQ(mv_exit_name(MV_EXIT_MSR), "MSR");
+	CHECK_STREQ(mv_exit_name(9), "unknown");
 	CHECK_STREQ(mv_internal_suberror_name(MV_INTERNAL_EMULATION),
 		    "EMULATION");
 	CHECK_STREQ(mv_internal_suberror_name(0), "unknown");

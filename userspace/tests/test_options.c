@@ -136,7 +136,31 @@ TEST(options_usage_text)
 	mv_memfile_open(&m);
 	mv_print_run_usage(m.f);
 	CHECK_CONTAINS(mv_memfile_text(&m),
-		       "Usage: minivisor run [--mem SIZE] [--entry real|long] [--stats] GUEST.bin");
+		       "Usage: minivisor run [--mem SIZE] [--entry real|long] [--msr-policy gp|exit]\n"
+		       "                     [--stats] GUEST.bin");
 	CHECK_CONTAINS(mv_memfile_text(&m), "--entry MODE");
 	mv_memfile_close(&m);
+}
+
+TEST(options_msr_policy)
+{
+	char *a1[] = { "run", "g.bin" };
+	char *a2[] = { "run", "--msr-policy", "exit", "g.bin" };
+	char *a3[] = { "run", "--msr-policy=gp", "g.bin" };
+	char *a4[] = { "run", "--msr-policy", "ignore", "g.bin" };
+	char *a5[] = { "run", "g.bin", "--msr-policy" };
+	struct mv_run_opts o;
+	char err[256];
+
+	CHECK_EQ(parse(ARGC(a1), a1, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.msr_policy, MV_MSR_POLICY_GP);
+	CHECK_EQ(parse(ARGC(a2), a2, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.msr_policy, MV_MSR_POLICY_EXIT);
+	CHECK_STREQ(o.guest, "g.bin");
+	CHECK_EQ(parse(ARGC(a3), a3, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.msr_policy, MV_MSR_POLICY_GP);
+	CHECK_EQ(parse(ARGC(a4), a4, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "--msr-policy 'ignore': expected gp or exit");
+	CHECK_EQ(parse(ARGC(a5), a5, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "option --msr-policy needs a value");
 }

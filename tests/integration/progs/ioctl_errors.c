@@ -673,6 +673,93 @@ static void test_entry_failure(int vcpu, struct mv_run *run)
 			   (unsigned long long)regs.rip);
 }
 
+/*
+ * MV_EXIT_MSR and its completion, in the real-mode state test_entry_failure
+ * left (CS base 0, guest_mem at guest-physical 0, HLT at 0): at 0x100,
+ * MOV ECX, 0x4d565f31 (an MSR no CPU defines); RDMSR; WRMSR; HLT.
+ */
+static void test_msr_exit(int vcpu, struct mv_run *run)
+{
+	static const uint8_t code[] = {
+		0x66, 0xb9, 0x31, 0x5f, 0x56, 0x4d,	/* mov $0x4d565f31, %ecx */
+		0x0f, 0x32,				/* rdmsr */
+		0x0f, 0x30,				/* wrmsr */
+		0xf4,					/* hlt */
+	};
+	struct mv_msr_policy pol = { MV_MSR_POLICY_EXIT, 0 };
+	struct mv_sregs sregs;
+	struct mv_regs regs;
+	long ret;
+
+	memcpy((uint8_t *)guest_mem + 0x100, code, sizeof(code));
+	if (!expect_ok(ioctl(vcpu, MV_GET_SREGS, &sregs), "msr exit: GET_SREGS") ||
+	    !expect_ok(ioctl(vcpu, MV_GET_REGS, &regs), "msr exit: GET_REGS"))
+		return;
+	sregs.ss.selector = 0;
+	sregs.ss.base = 0;
+	sregs.ss.limit = 0xffff;
+	regs.rsp = 0x800;
+	regs.rip = 0x100;
+	expect_ok(ioctl(vcpu, MV_SET_SREGS, &sregs), "msr exit: SET_SREGS");
+	expect_ok(ioctl(vcpu, MV_SET_REGS, &regs), "msr exit: SET_REGS rip 0x100");
+	expect_ok(ioctl(vcpu, MV_SET_MSR_POLICY, &pol),
+		  "msr exit: SET_MSR_POLICY exit");
+
+	run->exit_reason = MV_EXIT_NONE;
+	expect_ok(ioctl(vcpu, MV_RUN, 0), "msr exit: RUN");
+	tap_result(run->exit_reason == MV_EXIT_MSR && run->msr.index == 0x4d565f31 &&
+		   !run->msr.is_write && !run->msr.error,
+		   "msr exit: RDMSR 0x4d565f31 -> MV_EXIT_MSR read (reason %u, index 0x%x, is_write %u)",
+		   run->exit_reason, run->msr.index, run->msr.is_write);
+	run->msr.data = 0x1122334455667788ULL;
+	run->msr.error = 0;
+	expect_ok(ioctl(vcpu, MV_RUN, 0), "msr exit: RUN completes the read");
+	/* WRMSR writes EDX:EAX, which the completed RDMSR loaded. */
+	tap_result(run->exit_reason == MV_EXIT_MSR && run->msr.is_write &&
+		   run->msr.data == 0x1122334455667788ULL,
+		   "msr exit: ... then WRMSR of the value read (data 0x%llx)",
+		   (unsigned long long)run->msr.data);
+	run->msr.error = 2;
+	ret = ioctl(vcpu, MV_RUN, 0);
+	expect_errno(ret, EINVAL, "msr exit: RUN with error = 2 -> EINVAL");
+	run->msr.error = 0;
+	expect_ok(ioctl(vcpu, MV_RUN, 0), "msr exit: RUN completes the write");
+	tap_result(run->exit_reason == MV_EXIT_HLT,
+		   "msr exit: ... and the guest reaches its HLT (reason %u)",
+		   run->exit_reason);
+	if (expect_ok(ioctl(vcpu, MV_GET_REGS, &regs), "msr exit: GET_REGS"))
+		tap_result(regs.rip == 0x10b && regs.rax == 0x55667788 &&
+			   regs.rdx == 0x11223344,
+			   "msr exit: RIP 0x10b, EDX:EAX = the data (rip 0x%llx rax 0x%llx rdx 0x%llx)",
+			   (unsigned long long)regs.rip,
+			   (unsigned long long)regs.rax,
+			   (unsigned long long)regs.rdx);
+
+	/*
+	 * error = 1: #GP instead. In real mode it vectors through IVT entry
+	 * 13, which is zero: CS:IP = 0:0, where the HLT is.
+	 */
+	regs.rip = 0x100;
+	regs.rsp = 0x800;
+	expect_ok(ioctl(vcpu, MV_SET_REGS, &regs), "msr exit: SET_REGS rip 0x100");
+	expect_ok(ioctl(vcpu, MV_RUN, 0), "msr exit: RUN");
+	run->msr.error = 1;
+	expect_ok(ioctl(vcpu, MV_RUN, 0), "msr exit: RUN with error = 1");
+	tap_result(run->exit_reason == MV_EXIT_HLT && run->guest_rip == 1,
+		   "msr exit: ... injects #GP: the guest runs the IVT's 0:0 HLT (reason %u, rip 0x%llx)",
+		   run->exit_reason, (unsigned long long)run->guest_rip);
+
+	/* The default policy: #GP without asking userspace. */
+	pol.policy = MV_MSR_POLICY_GP;
+	expect_ok(ioctl(vcpu, MV_SET_MSR_POLICY, &pol),
+		  "msr exit: SET_MSR_POLICY gp");
+	expect_ok(ioctl(vcpu, MV_SET_REGS, &regs), "msr exit: SET_REGS rip 0x100");
+	expect_ok(ioctl(vcpu, MV_RUN, 0), "msr exit: RUN");
+	tap_result(run->exit_reason == MV_EXIT_HLT && run->guest_rip == 1,
+		   "msr exit: policy gp: #GP straight away (reason %u, rip 0x%llx)",
+		   run->exit_reason, (unsigned long long)run->guest_rip);
+}
+
 static void test_run(int vcpu, const struct mv_caps *caps)
 {
 	size_t size = (caps->run_mmap_size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
@@ -730,6 +817,7 @@ static void test_run(int vcpu, const struct mv_caps *caps)
 		   run->exit_reason);
 	tap_result(!alarm_fired, "vcpu: ... at once, without entering the guest");
 	test_entry_failure(vcpu, run);
+	test_msr_exit(vcpu, run);
 	munmap(run, caps->run_mmap_size);
 
 	expect_errno(ioctl(vcpu, MV_GET_EXIT_STATS, NULL), EFAULT,
@@ -740,6 +828,193 @@ static void test_run(int vcpu, const struct mv_caps *caps)
 	for (i = 0; i < ARRAY_SIZE(st.reserved); i++)
 		zero = zero && st.reserved[i] == 0;
 	tap_result(zero, "vcpu: exit stats reserved[] is all zero");
+}
+
+/* ---------------------------------------------------------------------- */
+/* CPUID table and MSR policy                                              */
+/* ---------------------------------------------------------------------- */
+
+#define CPUID_BUF_BYTES	(sizeof(struct mv_cpuid) + \
+			 (MV_CPUID_MAX_ENTRIES + 1) * sizeof(struct mv_cpuid_entry))
+
+static struct mv_cpuid *cpuid_alloc(void)
+{
+	struct mv_cpuid *c = calloc(1, CPUID_BUF_BYTES);
+
+	if (!c)
+		bail("out of memory");
+	return c;
+}
+
+/* The vCPU's table into @c (room for MV_CPUID_MAX_ENTRIES); -1 on error. */
+static long get_cpuid(int vcpu, struct mv_cpuid *c)
+{
+	memset(c, 0, CPUID_BUF_BYTES);
+	c->nent = MV_CPUID_MAX_ENTRIES;
+	return ioctl(vcpu, MV_GET_CPUID, c);
+}
+
+static bool cpuid_equal(const struct mv_cpuid *a, const struct mv_cpuid *b)
+{
+	return a->nent == b->nent &&
+	       !memcmp(a->entries, b->entries,
+		       a->nent * sizeof(struct mv_cpuid_entry));
+}
+
+static void expect_cpuid_unchanged(int vcpu, const struct mv_cpuid *before,
+				   const char *what)
+{
+	struct mv_cpuid *now = cpuid_alloc();
+
+	tap_result(get_cpuid(vcpu, now) == 0 && cpuid_equal(now, before),
+		   "cpuid: table unchanged after %s", what);
+	free(now);
+}
+
+struct cpuid_case {
+	const char *what;
+	uint32_t nent, hdr_reserved;
+	struct mv_cpuid_entry e[2];
+	int want;
+};
+
+#define SIGNIF	MV_CPUID_INDEX_SIGNIFICANT
+
+static const struct cpuid_case cpuid_cases[] = {
+	{ "nent = MAX + 1", MV_CPUID_MAX_ENTRIES + 1, 0, {}, E2BIG },
+	{ "nent = 0xffffffff", 0xffffffff, 0, {}, E2BIG },
+	{ "header reserved != 0", 1, 1, { { .function = 1 } }, EINVAL },
+	{ "entry reserved != 0", 1, 0, { { .function = 1, .reserved = 1 } },
+	  EINVAL },
+	{ "unknown entry flag", 1, 0, { { .function = 1, .flags = 2 } },
+	  EINVAL },
+	{ "index != 0 without INDEX_SIGNIFICANT", 1, 0,
+	  { { .function = 1, .index = 1 } }, EINVAL },
+	{ "duplicate function", 2, 0, { { .function = 1 }, { .function = 1 } },
+	  EINVAL },
+	{ "duplicate function/index", 2, 0,
+	  { { .function = 4, .flags = SIGNIF },
+	    { .function = 4, .flags = SIGNIF } }, EINVAL },
+	{ "function with and without INDEX_SIGNIFICANT", 2, 0,
+	  { { .function = 4 }, { .function = 4, .index = 1, .flags = SIGNIF } },
+	  EINVAL },
+};
+
+static void test_cpuid(int vcpu)
+{
+	struct mv_cpuid *before = cpuid_alloc(), *c = cpuid_alloc();
+	struct mv_cpuid hdr = { 0 };
+	const struct mv_cpuid_entry *e;
+	char *two_pages, *edge;
+	bool sig = false;
+	uint32_t i;
+	size_t k;
+
+	/* GET: sizing, errors, the default table. */
+	expect_errno(ioctl(vcpu, MV_GET_CPUID, NULL), EFAULT,
+		     "cpuid: GET_CPUID from NULL -> EFAULT");
+	hdr.reserved = 1;
+	hdr.nent = MV_CPUID_MAX_ENTRIES;
+	expect_errno(ioctl(vcpu, MV_GET_CPUID, &hdr), EINVAL,
+		     "cpuid: GET_CPUID with reserved != 0 -> EINVAL");
+	hdr.reserved = 0;
+	hdr.nent = 0;
+	expect_errno(ioctl(vcpu, MV_GET_CPUID, &hdr), E2BIG,
+		     "cpuid: GET_CPUID with no room -> E2BIG");
+	tap_result(hdr.nent > 0 && hdr.nent <= MV_CPUID_MAX_ENTRIES,
+		   "cpuid: E2BIG reports the entry count (%u)", hdr.nent);
+	if (!expect_ok(get_cpuid(vcpu, before), "cpuid: GET_CPUID"))
+		bail("cannot read the CPUID table");
+	tap_result(before->nent == hdr.nent,
+		   "cpuid: GET_CPUID returns that many entries");
+	for (i = 0; i < before->nent; i++) {
+		e = &before->entries[i];
+		if (e->function == MV_CPUID_SIGNATURE_LEAF &&
+		    !memcmp(&e->ebx, "mini", 4) && !memcmp(&e->ecx, "viso", 4) &&
+		    !memcmp(&e->edx, "r\0\0\0", 4))
+			sig = true;
+		if (e->function == 1)
+			tap_result((e->ecx & 1u << 31) && !(e->ecx & 1u << 5) &&
+				   !(e->edx & 1u << 9),
+				   "cpuid: default leaf 1: hypervisor set, VMX and APIC clear");
+	}
+	tap_result(sig, "cpuid: default table has the \"minivisor\" signature leaf");
+
+	/* SET: every rejection leaves the table as it was. */
+	for (k = 0; k < ARRAY_SIZE(cpuid_cases); k++) {
+		const struct cpuid_case *cc = &cpuid_cases[k];
+
+		memset(c, 0, CPUID_BUF_BYTES);
+		c->nent = cc->nent;
+		c->reserved = cc->hdr_reserved;
+		memcpy(c->entries, cc->e, sizeof(cc->e));
+		expect_errno(ioctl(vcpu, MV_SET_CPUID, c), cc->want,
+			     "cpuid: SET_CPUID %s -> %s", cc->what,
+			     errno_name(cc->want));
+		expect_cpuid_unchanged(vcpu, before, cc->what);
+	}
+	expect_errno(ioctl(vcpu, MV_SET_CPUID, NULL), EFAULT,
+		     "cpuid: SET_CPUID from NULL -> EFAULT");
+	expect_errno(ioctl(vcpu, MV_SET_CPUID, no_access), EFAULT,
+		     "cpuid: SET_CPUID from a PROT_NONE page -> EFAULT");
+	/* A readable header whose entries run into an unreadable page. */
+	two_pages = mmap(NULL, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (two_pages == MAP_FAILED || mprotect(two_pages + PAGE_SIZE,
+						PAGE_SIZE, PROT_NONE))
+		bail("mmap: %s", strerror(errno));
+	edge = two_pages + PAGE_SIZE - sizeof(struct mv_cpuid);
+	((struct mv_cpuid *)edge)->nent = 1;
+	((struct mv_cpuid *)edge)->reserved = 0;
+	expect_errno(ioctl(vcpu, MV_SET_CPUID, edge), EFAULT,
+		     "cpuid: SET_CPUID with entries in a PROT_NONE page -> EFAULT");
+	expect_cpuid_unchanged(vcpu, before, "EFAULT");
+	/* GET into too small a buffer: entries cross into PROT_NONE. */
+	((struct mv_cpuid *)edge)->nent = MV_CPUID_MAX_ENTRIES;
+	expect_errno(ioctl(vcpu, MV_GET_CPUID, edge), EFAULT,
+		     "cpuid: GET_CPUID with entries in a PROT_NONE page -> EFAULT");
+	munmap(two_pages, 2 * PAGE_SIZE);
+
+	/* Valid tables replace it; the default can be put back. */
+	memset(c, 0, CPUID_BUF_BYTES);
+	c->nent = 2;
+	c->entries[0] = (struct mv_cpuid_entry){ .function = 0, .eax = 1 };
+	c->entries[1] = (struct mv_cpuid_entry){ .function = 4, .index = 3,
+						 .flags = SIGNIF, .ebx = 7 };
+	expect_ok(ioctl(vcpu, MV_SET_CPUID, c), "cpuid: SET_CPUID 2 entries");
+	expect_cpuid_unchanged(vcpu, c, "SET_CPUID 2 entries (reads back)");
+	memset(c, 0, CPUID_BUF_BYTES);
+	expect_ok(ioctl(vcpu, MV_SET_CPUID, c), "cpuid: SET_CPUID 0 entries");
+	expect_cpuid_unchanged(vcpu, c, "SET_CPUID 0 entries (reads back)");
+	expect_ok(ioctl(vcpu, MV_SET_CPUID, before),
+		  "cpuid: SET_CPUID of the default table");
+	expect_cpuid_unchanged(vcpu, before, "restoring the default");
+	free(before);
+	free(c);
+}
+
+static void test_msr_policy(int vcpu)
+{
+	static const struct {
+		const char *what;
+		struct mv_msr_policy p;
+	} bad[] = {
+		{ "policy 2", { 2, 0 } },
+		{ "policy 0xffffffff", { 0xffffffff, 0 } },
+		{ "reserved != 0", { MV_MSR_POLICY_GP, 1 } },
+	};
+	struct mv_msr_policy p = { MV_MSR_POLICY_EXIT, 0 };
+	size_t i;
+
+	expect_errno(ioctl(vcpu, MV_SET_MSR_POLICY, NULL), EFAULT,
+		     "msr: SET_MSR_POLICY from NULL -> EFAULT");
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		expect_errno(ioctl(vcpu, MV_SET_MSR_POLICY, &bad[i].p), EINVAL,
+			     "msr: SET_MSR_POLICY %s -> EINVAL", bad[i].what);
+	expect_ok(ioctl(vcpu, MV_SET_MSR_POLICY, &p),
+		  "msr: SET_MSR_POLICY exit");
+	p.policy = MV_MSR_POLICY_GP;
+	expect_ok(ioctl(vcpu, MV_SET_MSR_POLICY, &p), "msr: SET_MSR_POLICY gp");
 }
 
 int main(int argc, char **argv)
@@ -772,6 +1047,8 @@ int main(int argc, char **argv)
 	vcpu = test_vm_vcpus(vm, &caps);
 	test_regs(vcpu);
 	test_sregs(vcpu);
+	test_cpuid(vcpu);
+	test_msr_policy(vcpu);
 	test_run(vcpu, &caps);
 
 	close(vcpu);

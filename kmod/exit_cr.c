@@ -1,11 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Control-register and MSR exits: the host-owned CR0/CR4 bits and EFER.
- * Every MSR access exits (no MSR bitmap yet); only EFER is emulated, the
- * rest stop the vCPU with an internal error naming the MSR.
+ * Control-register exits: writes of the host-owned CR0/CR4 bits, CLTS
+ * and LMSW. (MSR exits are in msr.c.)
  */
 #include <linux/kernel.h>
-#include <asm/msr-index.h>
 #include "exit.h"
 #include "mv.h"
 #include "vcpu_state.h"
@@ -66,54 +64,6 @@ int mv_handle_cr_access(struct mv_vcpu *vcpu)
 	if (ret) {
 		mv_vcpu_inject_gp(vcpu);
 		return 1;
-	}
-	mv_vcpu_advance_rip(vcpu);
-	return 1;
-}
-
-static int unhandled_msr(struct mv_vcpu *vcpu, u32 reason, u32 msr)
-{
-	u64 data[4] = { reason, msr, vmcs_readl(GUEST_RIP),
-			(u64)vcpu->gprs[MV_RDX] << 32 | (u32)vcpu->gprs[MV_RAX] };
-
-	mv_internal_error(vcpu, MV_INTERNAL_UNHANDLED_EXIT, data,
-			  ARRAY_SIZE(data));
-	return 0;
-}
-
-int mv_handle_rdmsr(struct mv_vcpu *vcpu)
-{
-	u32 msr = vcpu->gprs[MV_RCX];
-	u64 val;
-
-	switch (msr) {
-	case MSR_EFER:
-		val = vmcs_read64(GUEST_IA32_EFER);
-		break;
-	default:
-		return unhandled_msr(vcpu, EXIT_REASON_MSR_READ, msr);
-	}
-	/* RDMSR writes EDX:EAX, zero-extending both. */
-	vcpu->gprs[MV_RAX] = (u32)val;
-	vcpu->gprs[MV_RDX] = val >> 32;
-	mv_vcpu_advance_rip(vcpu);
-	return 1;
-}
-
-int mv_handle_wrmsr(struct mv_vcpu *vcpu)
-{
-	u32 msr = vcpu->gprs[MV_RCX];
-	u64 val = (u64)(u32)vcpu->gprs[MV_RDX] << 32 | (u32)vcpu->gprs[MV_RAX];
-
-	switch (msr) {
-	case MSR_EFER:
-		if (mv_vcpu_set_efer(vcpu, val)) {
-			mv_vcpu_inject_gp(vcpu);
-			return 1;
-		}
-		break;
-	default:
-		return unhandled_msr(vcpu, EXIT_REASON_MSR_WRITE, msr);
 	}
 	mv_vcpu_advance_rip(vcpu);
 	return 1;
