@@ -109,40 +109,15 @@ _start:
 	mov	failed(%rip), %al
 	call	con_exit
 
-# Flags from a CMP: ZF = 1 means the check passed. RSI = its name; EAX the
-# value printed if it failed. Prints "cpuid: NAME ok" or "cpuid: FAIL NAME:
-# got EAX".
-check:
-	jne	1f
-	push	%rsi
-	lea	msg_prefix(%rip), %rsi
-	call	con_puts
-	pop	%rsi
-	call	con_puts
-	lea	msg_ok(%rip), %rsi
-	call	con_puts
-	ret
-1:	movb	$1, failed(%rip)
-	push	%rsi
-	lea	msg_fail(%rip), %rsi
-	call	con_puts
-	pop	%rsi
-	call	con_puts
-	lea	msg_got(%rip), %rsi
-	call	con_puts
-	call	con_puthex
-	mov	$'\n', %al
-	call	con_putc
-	ret
-
 	.include "console64.inc"
+
+# check: see CHECK_ROUTINE in console64.inc.
+	CHECK_ROUTINE check
 
 	.section .rodata
 want_sig:	.ascii "minivisor\0\0\0"
 msg_prefix:	.asciz "cpuid: "
 msg_fail:	.asciz "cpuid: FAIL "
-msg_ok:		.asciz " ok\n"
-msg_got:	.asciz ": got "
 msg_hv:		.asciz "hypervisor bit (1:ECX[31]) set"
 msg_vmx:	.asciz "VMX bit (1:ECX[5]) clear"
 msg_apic:	.asciz "APIC bit (1:EDX[9]) clear"

@@ -215,32 +215,10 @@ gp_handler:
 	incb	gp_count(%rip)
 	iretq
 
-# Flags from a CMP: ZF = 1 means the check passed. RSI = its name, RAX
-# the value printed if it failed.
-check:
-	jne	1f
-	push	%rsi
-	lea	msg_prefix(%rip), %rsi
-	call	con_puts
-	pop	%rsi
-	call	con_puts
-	lea	msg_ok(%rip), %rsi
-	call	con_puts
-	ret
-1:	movb	$1, failed(%rip)
-	push	%rsi
-	lea	msg_fail(%rip), %rsi
-	call	con_puts
-	pop	%rsi
-	call	con_puts
-	lea	msg_got(%rip), %rsi
-	call	con_puts
-	call	con_puthex
-	mov	$'\n', %al
-	call	con_putc
-	ret
-
 	.include "console64.inc"
+
+# check: see CHECK_ROUTINE in console64.inc.
+	CHECK_ROUTINE check
 
 	.section .rodata
 	.balign	8
@@ -249,8 +227,6 @@ idt_desc:	.word	14 * 16 - 1
 		.quad	idt
 msg_prefix:	.asciz "msr: "
 msg_fail:	.asciz "msr: FAIL "
-msg_ok:		.asciz " ok\n"
-msg_got:	.asciz ": got "
 msg_efer:	.asciz "EFER reads LME|LMA"
 msg_apic_base:	.asciz "APIC_BASE reads 0xfee00900 (enabled, BSP)"
 msg_pat:	.asciz "PAT write/read"
