@@ -13,7 +13,8 @@
  * exits). Hidden on purpose, with the reason:
  *   VMX, SMX        no nested virtualization, no GETSEC
  *   APIC, x2APIC, TSC-deadline   no local APIC emulation yet
- *   XSAVE, OSXSAVE, AVX, FMA, F16C, leaf 0xD   XSETBV exits are not handled
+ *   AVX-512, AMX, MPX, PKU   XCR0 is limited to x87, SSE and AVX
+ *   XSAVEC, XSAVES  no compacted-format sizes, IA32_XSS not switched
  *   MCE, MCA        no machine-check MSRs
  *   PCID, INVPCID   INVPCID is not enabled in the secondary controls
  *   RDTSCP, RDPID   IA32_TSC_AUX is not switched
@@ -26,6 +27,8 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/page.h>
+#include <asm/fpu/types.h>
 #include <asm/processor.h>
 #include "cpuid.h"
 #include "mv.h"
@@ -34,14 +37,18 @@
 #define MAX_EXT_LEAF		0x80000008
 
 /* CPUID.1:ECX / EDX bits, SDM Vol. 2A table 3-10 and 3-11. */
+#define C1_ECX_XSAVE		BIT(26)
 #define C1_ECX_OSXSAVE		BIT(27)
+#define C1_ECX_AVX_ALL	(BIT(12) /* FMA */ | BIT(28) /* AVX */ |	\
+			 BIT(29) /* F16C */)
 #define C1_ECX_HYPERVISOR	BIT(31)	/* reserved for hypervisor use */
 
 #define C1_ECX_ALLOWED	(BIT(0) /* SSE3 */ | BIT(1) /* PCLMULQDQ */ |	\
 			 BIT(9) /* SSSE3 */ | BIT(13) /* CMPXCHG16B */ |	\
 			 BIT(19) /* SSE4.1 */ | BIT(20) /* SSE4.2 */ |	\
 			 BIT(22) /* MOVBE */ | BIT(23) /* POPCNT */ |	\
-			 BIT(25) /* AES */ | BIT(30) /* RDRAND */)
+			 BIT(25) /* AES */ | BIT(30) /* RDRAND */ |	\
+			 C1_ECX_XSAVE | C1_ECX_AVX_ALL)
 #define C1_EDX_ALLOWED	(BIT(0) /* FPU */ | BIT(1) /* VME */ |		\
 			 BIT(2) /* DE */ | BIT(3) /* PSE */ |		\
 			 BIT(4) /* TSC */ | BIT(5) /* MSR */ |		\
@@ -56,11 +63,17 @@
 #define C1_EBX_ALLOWED	0x0000ffffu
 
 /* CPUID.(EAX=7,ECX=0):EBX, SDM Vol. 2A table 3-8. */
+#define C7_EBX_AVX2	BIT(5)
 #define C7_EBX_ALLOWED	(BIT(0) /* FSGSBASE */ | BIT(3) /* BMI1 */ |	\
 			 BIT(7) /* SMEP */ | BIT(8) /* BMI2 */ |	\
 			 BIT(9) /* ERMS */ | BIT(19) /* ADX */ |	\
 			 BIT(20) /* SMAP */ | BIT(23) /* CLFLUSHOPT */ |	\
-			 BIT(24) /* CLWB */ | BIT(29) /* SHA */)
+			 BIT(24) /* CLWB */ | BIT(29) /* SHA */ |	\
+			 C7_EBX_AVX2)
+/* CPUID.(EAX=0DH,ECX=1):EAX: XSAVEOPT, XGETBV with ECX = 1. */
+#define CD1_EAX_ALLOWED	(BIT(0) | BIT(2))
+/* The legacy area and the XSAVE header (SDM Vol. 1 13.4). */
+#define XSAVE_LEGACY_SIZE	576
 
 /* CPUID.80000001H. */
 #define E1_ECX_ALLOWED	(BIT(0) /* LAHF-SAHF */ | BIT(5) /* LZCNT */ |	\
@@ -82,6 +95,7 @@ static const struct cpuid_filter cpuid_filters[] = {
 	{ 0x4,		~0u, ~0u, ~0u, ~0u },	/* cache parameters */
 	{ 0x7,		0, C7_EBX_ALLOWED, 0, 0 },
 	{ 0xb,		~0u, ~0u, ~0u, 0 },	/* EDX: x2APIC id, set below */
+	{ 0xd,		~0u, ~0u, ~0u, 0 },	/* XSAVE: fixed up below */
 	{ 0x1f,		~0u, ~0u, ~0u, 0 },
 	{ 0x80000000,	~0u, ~0u, ~0u, ~0u },	/* EAX capped below */
 	{ 0x80000001,	~0u, 0, E1_ECX_ALLOWED, E1_EDX_ALLOWED },
@@ -180,6 +194,46 @@ bool mv_cpuid_lookup(const struct mv_cpuid_entry *e, u32 n, u32 function,
 	return true;
 }
 
+u32 mv_cpuid_xsave_size(const struct mv_cpuid_entry *e, u32 n, u64 xcr0)
+{
+	const struct mv_cpuid_entry *c;
+	u32 size = XSAVE_LEGACY_SIZE;
+	unsigned int i;
+
+	/* Subleaf i >= 2: EAX is the size, EBX the offset of component i. */
+	for (i = 2; i < 64; i++) {
+		if (!(xcr0 & BIT_ULL(i)))
+			continue;
+		c = mv_cpuid_find(e, n, 0xd, i);
+		if (c && c->eax + c->ebx > size)
+			size = c->eax + c->ebx;
+	}
+	return size;
+}
+
+u64 mv_cpuid_xcr0_mask(const struct mv_cpuid_entry *e, u32 n, u64 host_xcr0)
+{
+	const struct mv_cpuid_entry *c = mv_cpuid_find(e, n, 0xd, 0);
+	u64 mask = c ? c->eax | (u64)c->edx << 32 : 0;
+
+	/* x87 is always allowed: XCR0 is 1 even without XSAVE support. */
+	return (mask & host_xcr0 & MV_XCR0_SUPPORTED) | XFEATURE_MASK_FP;
+}
+
+bool mv_xcr0_valid(u64 xcr0, u64 supported)
+{
+	/* SDM Vol. 2C "XSETBV" and Vol. 1 13.3: x87 must stay enabled, AVX
+	 * needs SSE, and only bits the processor supports may be set.
+	 * (The rules for AVX-512, MPX and AMX do not apply: supported never
+	 * includes them.)
+	 */
+	if (!(xcr0 & XFEATURE_MASK_FP))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	return !(xcr0 & ~supported);
+}
+
 void mv_cpuid_fixup(u32 function, bool cr4_osxsave, struct mv_cpuid_regs *r)
 {
 	/* CPUID.1:ECX.OSXSAVE[27] reflects CR4.OSXSAVE (SDM Vol. 2A). */
@@ -193,9 +247,22 @@ void mv_cpuid_fixup(u32 function, bool cr4_osxsave, struct mv_cpuid_regs *r)
 u32 mv_cpuid_build_default(const struct mv_cpuid_entry *host, u32 nhost,
 			   u32 vcpu_id, struct mv_cpuid_entry *out, u32 max)
 {
+	const struct mv_cpuid_entry *h1, *hd;
 	const struct cpuid_filter *f;
 	struct mv_cpuid_entry *e;
 	u32 i, n = 0;
+	u64 xcr0_mask = 0;
+
+	/*
+	 * XSAVE is offered only if the host kernel enabled it (OSXSAVE);
+	 * AVX only if XCR0 can enable its state (leaf 0xD). The guest's XCR0
+	 * may hold x87, SSE and AVX (MV_XCR0_SUPPORTED).
+	 */
+	h1 = mv_cpuid_find(host, nhost, 1, 0);
+	hd = mv_cpuid_find(host, nhost, 0xd, 0);
+	if (h1 && (h1->ecx & C1_ECX_XSAVE) && (h1->ecx & C1_ECX_OSXSAVE) &&
+	    hd)
+		xcr0_mask = (hd->eax | (u64)hd->edx << 32) & MV_XCR0_SUPPORTED;
 
 	for (i = 0; i < nhost && n + 1 < max; i++) {
 		f = find_filter(host[i].function);
@@ -203,6 +270,11 @@ u32 mv_cpuid_build_default(const struct mv_cpuid_entry *host, u32 nhost,
 			continue;
 		/* Only subleaf 0 of leaf 7 is passed (its EAX says so). */
 		if (host[i].function == 7 && host[i].index)
+			continue;
+		/* Leaf 0xD: subleaf 0, 1, and 2 (AVX) if AVX is offered. */
+		if (host[i].function == 0xd &&
+		    (!(xcr0_mask & XFEATURE_MASK_FP) || host[i].index > 2 ||
+		     (host[i].index == 2 && !(xcr0_mask & XFEATURE_MASK_YMM))))
 			continue;
 		e = &out[n++];
 		*e = host[i];
@@ -219,6 +291,31 @@ u32 mv_cpuid_build_default(const struct mv_cpuid_entry *host, u32 nhost,
 			/* Initial APIC id, SDM Vol. 3A 10.4.6; HV bit. */
 			e->ebx |= vcpu_id << 24;
 			e->ecx |= C1_ECX_HYPERVISOR;
+			if (!(xcr0_mask & XFEATURE_MASK_FP))
+				e->ecx &= ~C1_ECX_XSAVE;
+			if (!(xcr0_mask & XFEATURE_MASK_YMM))
+				e->ecx &= ~C1_ECX_AVX_ALL;
+			break;
+		case 0x7:
+			if (!(xcr0_mask & XFEATURE_MASK_YMM))
+				e->ebx &= ~C7_EBX_AVX2;
+			break;
+		case 0xd:
+			if (e->index == 0) {
+				/* EBX: size for XCR0 at reset (x87 only),
+				 * updated on each CPUID (mv_cpuid_fixup);
+				 * ECX: size for every offered component.
+				 */
+				e->eax = xcr0_mask;
+				e->edx = 0;
+				e->ebx = XSAVE_LEGACY_SIZE;
+				e->ecx = mv_cpuid_xsave_size(host, nhost,
+							     xcr0_mask);
+			} else if (e->index == 1) {
+				e->eax &= CD1_EAX_ALLOWED;
+				e->ebx = 0;
+				e->ecx = 0;
+			}
 			break;
 		case 0xb:
 		case 0x1f:
@@ -283,6 +380,8 @@ static void add_host_subleaves(struct mv_cpuid_entry *out, u32 *n, u32 max,
 			return;		/* level type 0: invalid level */
 		if (function == 7)
 			return;		/* only subleaf 0 is used */
+		if (function == 0xd && index == 2)
+			return;		/* x87, SSE, AVX: subleaves 0-2 */
 	}
 }
 

@@ -9,6 +9,9 @@
 #define MV_CPUID_H
 
 #include <linux/types.h>
+#include <asm/fpu/xcr.h>
+#include <asm/processor-flags.h>
+#include <asm/tlbflush.h>
 #include <minivisor.h>
 
 struct mv_vcpu;
@@ -36,6 +39,23 @@ bool mv_cpuid_lookup(const struct mv_cpuid_entry *e, u32 n, u32 function,
 		     u32 index, struct mv_cpuid_regs *out);
 /* Fix-ups that depend on guest state at the time of the CPUID. */
 void mv_cpuid_fixup(u32 function, bool cr4_osxsave, struct mv_cpuid_regs *r);
+
+/* XCR0 bits a guest may set: x87, SSE, AVX (see cpuid.c). */
+#define MV_XCR0_SUPPORTED	0x7ULL
+
+/* CPUID.(0DH,0):EBX for @xcr0: the XSAVE area size, from table @e. */
+u32 mv_cpuid_xsave_size(const struct mv_cpuid_entry *e, u32 n, u64 xcr0);
+/* The XCR0 bits the guest's table offers that the host has enabled. */
+u64 mv_cpuid_xcr0_mask(const struct mv_cpuid_entry *e, u32 n, u64 host_xcr0);
+/* May XSETBV load @xcr0 into XCR0, given the @supported bits? */
+bool mv_xcr0_valid(u64 xcr0, u64 supported);
+
+/* The host's XCR0, or 0 if the host kernel has not enabled XSAVE. */
+static inline u64 mv_host_xcr0(void)
+{
+	return (cr4_read_shadow() & X86_CR4_OSXSAVE) ?
+		xgetbv(XCR_XFEATURE_ENABLED_MASK) : 0;
+}
 
 /*
  * Build the default table into @out (room for @max entries) from @host

@@ -117,11 +117,41 @@ static int handle_cpuid(struct mv_vcpu *vcpu)
 
 	mv_cpuid_lookup(vcpu->cpuid, vcpu->cpuid_nent, function, index, &r);
 	mv_cpuid_fixup(function, mv_vcpu_cr4(vcpu) & X86_CR4_OSXSAVE, &r);
+	/* CPUID.(0DH,0):EBX: the XSAVE area size for the current XCR0. */
+	if (function == 0xd && index == 0 && r.eax)
+		r.ebx = mv_cpuid_xsave_size(vcpu->cpuid, vcpu->cpuid_nent,
+					    vcpu->xcr0);
 	/* CPUID zero-extends into RAX..RDX in 64-bit mode. */
 	vcpu->gprs[MV_RAX] = r.eax;
 	vcpu->gprs[MV_RBX] = r.ebx;
 	vcpu->gprs[MV_RCX] = r.ecx;
 	vcpu->gprs[MV_RDX] = r.edx;
+	mv_vcpu_advance_rip(vcpu);
+	return 1;
+}
+
+/*
+ * XSETBV exits unconditionally (SDM Vol. 3C 26.1.2). The checks of the
+ * instruction's pseudocode (SDM Vol. 2C "XSETBV") that come after the VM
+ * exit: CPL 0, ECX = 0 (XCR0 is the only XCR), and a value that keeps x87,
+ * has SSE under AVX and sets only bits the guest's CPUID offers and the
+ * host has enabled (the host's XSAVE must save all of them). The new XCR0
+ * is loaded by enter_guest(), around each entry.
+ */
+static int handle_xsetbv(struct mv_vcpu *vcpu)
+{
+	u64 xcr0 = (u32)vcpu->gprs[MV_RAX] | (u64)(u32)vcpu->gprs[MV_RDX] << 32;
+	u32 cpl = (vmcs_read32(GUEST_SS_AR_BYTES) >> 5) & 3;
+	u64 supported;
+
+	supported = mv_cpuid_xcr0_mask(vcpu->cpuid, vcpu->cpuid_nent,
+				       mv_host_xcr0());
+	if (cpl || (u32)vcpu->gprs[MV_RCX] != XCR_XFEATURE_ENABLED_MASK ||
+	    !mv_xcr0_valid(xcr0, supported)) {
+		mv_vcpu_inject_gp(vcpu);
+		return 1;
+	}
+	vcpu->xcr0 = xcr0;
 	mv_vcpu_advance_rip(vcpu);
 	return 1;
 }
@@ -161,6 +191,7 @@ static const mv_exit_handler_t mv_exit_handlers[] = {
 	[EXIT_REASON_INVEPT]			= handle_vmx_insn,
 	[EXIT_REASON_PREEMPTION_TIMER]		= handle_preemption_timer,
 	[EXIT_REASON_INVVPID]			= handle_vmx_insn,
+	[EXIT_REASON_XSETBV]			= handle_xsetbv,
 	[EXIT_REASON_VMFUNC]			= handle_vmx_insn,
 };
 

@@ -12,6 +12,8 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <asm/page.h>
+#include <asm/fpu/types.h>
 #include <minivisor.h>
 #include "ept.h"
 #include "insn_decode.h"
@@ -111,6 +113,13 @@ struct mv_vcpu {
 	struct mv_cpuid_entry *cpuid;	/* cpuid.c; replaced by MV_SET_CPUID */
 	u32 cpuid_nent;
 	unsigned long cr2;	/* not in the VMCS; switched by hand */
+
+	/*
+	 * The guest's x87/SSE/AVX registers (an XSAVE area owned by the
+	 * kernel's FPU code) and XCR0; vcpu.c says when they are live.
+	 */
+	struct fpu_guest guest_fpu;
+	u64 xcr0;
 
 	struct mv_exit_stats stats;
 };

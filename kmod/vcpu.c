@@ -11,6 +11,26 @@
  * does): the user's DS/ES/FS/GS selectors, KERNEL_GS_BASE (a 64-bit guest
  * can SWAPGS it), CR2, DR7/DEBUGCTL, and the GDT and TR limits, which exit
  * sets to 0xffff and 0x67.
+ *
+ * FPU/SSE/AVX state: each vCPU has its own XSAVE area (vcpu->guest_fpu,
+ * from the kernel's fpu_alloc_guest_fpstate()). RUN swaps it in once,
+ * before the loop, with fpu_swap_kvm_fpstate(): the user's registers are
+ * saved into the task's own area and the task's FPU pointer now names the
+ * guest's area, whose contents are loaded into the registers. From then on
+ * the kernel treats the guest's registers as this task's: a context switch
+ * (cond_resched(), sleeping in HLT) or a kernel_fpu_begin() in an
+ * interrupt saves them into the guest's area and sets TIF_NEED_FPU_LOAD,
+ * so enter_guest() reloads them, with IRQs off, when that flag is set.
+ * Exits handled in the kernel cost no FPU work at all; RUN swaps back
+ * once before returning to userspace. Swapping on every entry would
+ * cost an XSAVE and an XRSTOR per exit.
+ *
+ * XCR0 is not switched by VMX: enter_guest() loads the guest's (kept by
+ * the XSETBV exit handler) with IRQs off while the guest has CR4.OSXSAVE
+ * set and it differs from the host's, and restores the host's right after
+ * the exit, before anything can use XSAVE with it (the guest's XCR0 is
+ * always a subset of the host's, so the host's XSAVE saves every
+ * component the guest can change).
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -23,6 +43,7 @@
 #include <asm/debugreg.h>
 #include <asm/desc.h>
 #include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
 #include <asm/msr.h>
 #include <asm/special_insns.h>
 #include <asm/tlbflush.h>
@@ -116,6 +137,7 @@ static void requeue_interrupted_event(void)
 struct host_user_state {
 	u16 ds, es, fs, gs;
 	unsigned long fs_base, kernel_gs_base;
+	u64 xcr0;		/* 0 if the host has not enabled XSAVE */
 };
 
 static void save_host_user_state(struct host_user_state *h)
@@ -126,6 +148,7 @@ static void save_host_user_state(struct host_user_state *h)
 	savesegment(gs, h->gs);
 	rdmsrl(MSR_FS_BASE, h->fs_base);
 	rdmsrl(MSR_KERNEL_GS_BASE, h->kernel_gs_base);
+	h->xcr0 = mv_host_xcr0();
 }
 
 static void restore_host_user_state(const struct host_user_state *h)
@@ -163,6 +186,7 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 	struct mv_host_syscall_msrs host_syscall;
 	unsigned long debugctl;
 	bool syscall_loaded;
+	u64 guest_xcr0;
 	int failed;
 
 	BUILD_BUG_ON(MV_VMCS_HOST_RSP != HOST_RSP);
@@ -172,9 +196,18 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 
 	vmcs_writel(HOST_FS_BASE, h->fs_base);
 
-	/* The guest may use the FPU; the user's registers are saved. */
-	kernel_fpu_begin_mask(0);
 	local_irq_disable();
+	/*
+	 * The guest's FPU registers were swapped in by RUN; if a context
+	 * switch or kernel FPU use saved them since, reload them now. IRQs
+	 * are off, so nothing can take them away again before the entry.
+	 */
+	fpregs_assert_state_consistent();
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+	guest_xcr0 = h->xcr0;
+	if (h->xcr0 && (vmcs_readl(GUEST_CR4) & X86_CR4_OSXSAVE))
+		guest_xcr0 = vcpu->xcr0;
 
 	/* CR3 (PCID) and CR4 can change under us until IRQs are off. */
 	vmcs_writel(HOST_CR3, __read_cr3());
@@ -200,7 +233,11 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 	/* VMX does not switch the SYSCALL MSRs (msr.c). */
 	syscall_loaded = mv_msr_load_guest(vcpu, &host_syscall);
 
+	if (guest_xcr0 != h->xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, guest_xcr0);
 	failed = mv_vmx_enter(vcpu->gprs, vcpu->launched);
+	if (guest_xcr0 != h->xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, h->xcr0);
 	if (syscall_loaded)
 		mv_msr_restore_host(&host_syscall);
 	WRITE_ONCE(vcpu->in_guest, false);
@@ -231,7 +268,6 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 	}
 
 	local_irq_enable();
-	kernel_fpu_end();
 	return failed ? -EIO : 0;
 }
 
@@ -263,6 +299,8 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 		return -EINTR;
 	}
 	save_host_user_state(&host);
+	/* The guest's FPU registers stay loaded for the whole loop. */
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 
 	preempt_disable();
 	mv_vmcs_load(vcpu);
@@ -306,6 +344,7 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 		preempt_enable();
 	}
 
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	restore_host_user_state(&host);
 	if (ret == 0)
 		vcpu->stats.userspace_exits++;
@@ -466,6 +505,7 @@ static int mv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 static void free_vcpu(struct mv_vcpu *vcpu)
 {
 	mv_cpuid_free_vcpu(vcpu);
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->run);
 	free_page((unsigned long)vcpu->vmcs);
 	kfree(vcpu);
@@ -510,7 +550,10 @@ static struct mv_vcpu *alloc_vcpu(struct mv_vm *vm, u32 id)
 	}
 	vcpu->vm = vm;
 	vcpu->id = id;
-	if (mv_cpuid_init_vcpu(vcpu)) {
+	/* x87 state only, the value at reset (SDM Vol. 1 13.3). */
+	vcpu->xcr0 = XFEATURE_MASK_FP;
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu) ||
+	    mv_cpuid_init_vcpu(vcpu)) {
 		free_vcpu(vcpu);
 		return NULL;
 	}

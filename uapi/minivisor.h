@@ -346,14 +346,21 @@ struct mv_interrupt {
  *     EDX = 0. (Real Intel CPUs return the highest basic leaf for an
  *     out-of-range function, SDM Vol. 2A "CPUID"; minivisor returns zeros
  *     so that a missing leaf reads as "no features", whatever the table.)
- *   - one fix-up is applied at lookup time to whatever the table says:
- *     CPUID.1:ECX.OSXSAVE[27] follows the guest's CR4.OSXSAVE.
+ *   - two fix-ups are applied at lookup time to whatever the table says:
+ *     CPUID.1:ECX.OSXSAVE[27] follows the guest's CR4.OSXSAVE, and
+ *     CPUID.(0DH,0):EBX (if EAX is not 0) is the XSAVE area size for the
+ *     guest's current XCR0, from the table's leaf 0xD subleaves.
+ *   - leaf 0xD subleaf 0 EDX:EAX also limits what XSETBV accepts: the
+ *     guest may enable only x87, SSE and AVX state that the table offers
+ *     and the host has enabled in its own XCR0 (other values: #GP).
  *
  * A new vCPU starts with a default table derived from the host's CPUID:
  * VMX, SMX and everything minivisor does not virtualize are hidden (among
  * them the local APIC, CPUID.1:EDX[9], since there is no APIC emulation
- * yet; x2APIC, TSC-deadline, PCID, XSAVE/AVX (XSETBV is not handled),
- * MCE/MCA, performance monitoring, TSX, RDTSCP); the hypervisor bit
+ * yet; x2APIC, TSC-deadline, PCID, AVX-512 and other XSAVE state beyond
+ * x87/SSE/AVX, XSAVEC/XSAVES, MCE/MCA, performance monitoring, TSX,
+ * RDTSCP); XSAVE, AVX, AVX2, FMA, F16C and leaf 0xD subleaves 0-2 pass
+ * if the host kernel has enabled XSAVE; the hypervisor bit
  * CPUID.1:ECX[31] is set; the initial APIC id (CPUID.1:EBX[31:24]) and the
  * x2APIC id of leaves 0xB/0x1F (EDX) are the vCPU id; and leaf 0x40000000
  * reads EAX = 0x40000000 (the highest hypervisor leaf) and

@@ -38,6 +38,11 @@ enum mv_entry {
 
 /* Guest RAM: one slot at GPA 0. */
 #define MV_MEM_DEFAULT		(64ULL << 20)
+/*
+ * With several vCPUs, vCPU i starts with RSP (SP in real mode) this much
+ * lower than vCPU 0's, and RBX = i.
+ */
+#define MV_VCPU_STACK_SIZE	0x1000ULL
 #define MV_MEM_MIN		(2ULL << 20)
 #define MV_MEM_MAX		(3ULL << 30)	/* 3..4 GiB is the MMIO hole */
 #define MV_MEM_ALIGN		4096ULL

@@ -5,13 +5,17 @@
 #include "options.h"
 #include "size.h"
 
+#define MV_STR_(x)	#x
+#define MV_STR(x)	MV_STR_(x)
+
 void mv_print_run_usage(FILE *out)
 {
 	fputs("Usage: minivisor run [--mem SIZE] [--entry real|long] [--msr-policy gp|exit]\n"
-	      "                     [--stats] GUEST.bin\n"
+	      "                     [--cpus N] [--stats] GUEST.bin\n"
 	      "\n"
-	      "Run the flat binary GUEST.bin on one vCPU. It is loaded at guest-physical\n"
-	      "0x10000 and entered there (see userspace/README.md for the entry state).\n"
+	      "Run the flat binary GUEST.bin on N vCPUs (default 1). It is loaded at\n"
+	      "guest-physical 0x10000 and entered there (see userspace/README.md for the\n"
+	      "entry state).\n"
 	      "The guest's console (port 0x3f8) goes to stdout; all messages of the tool\n"
 	      "go to stderr.\n"
 	      "\n"
@@ -22,6 +26,9 @@ void mv_print_run_usage(FILE *out)
 	      "                      long: RIP = 0x10000, 64-bit mode, first 4 GiB identity-mapped\n"
 	      "      --msr-policy P  an MSR the module does not emulate: gp (default) raises\n"
 	      "                      #GP in the guest; exit stops the run naming the MSR\n"
+	      "      --cpus N        run N vCPUs (1.." MV_STR(MV_CPUS_MAX) ", at most the module's limit),\n"
+	      "                      one thread each, all at the same entry point; vCPU i\n"
+	      "                      starts with RBX = i and its own stack (README.md)\n"
 	      "      --stats         after the guest stops, print VM-exit statistics to stdout\n"
 	      "  -h, --help          show this help\n"
 	      "\n"
@@ -83,6 +90,27 @@ static int parse_msr_policy(const char *arg, struct mv_run_opts *o,
 	return 0;
 }
 
+static int parse_cpus(const char *arg, struct mv_run_opts *o, char *err,
+		      size_t errlen)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = arg; *p >= '0' && *p <= '9'; p++)
+		if (n <= MV_CPUS_MAX)	/* saturates: no overflow */
+			n = n * 10 + (unsigned long)(*p - '0');
+	if (p == arg || *p) {
+		snprintf(err, errlen, "--cpus '%s': expected a number of vCPUs, 1..%d", arg, MV_CPUS_MAX);
+		return -1;
+	}
+	if (n < 1 || n > MV_CPUS_MAX) {
+		snprintf(err, errlen, "--cpus %s: the number of vCPUs must be 1..%d", arg, MV_CPUS_MAX);
+		return -1;
+	}
+	o->cpus = (unsigned int)n;
+	return 0;
+}
+
 static int parse_entry(const char *arg, struct mv_run_opts *o, char *err,
 		       size_t errlen)
 {
@@ -133,6 +161,7 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 	memset(o, 0, sizeof(*o));
 	o->mem_size = MV_MEM_DEFAULT;
 	o->entry = MV_ENTRY_REAL;
+	o->cpus = 1;
 	err[0] = '\0';
 
 	for (i = 1; i < argc; i++) {
@@ -174,6 +203,15 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 			return -1;
 		if (m) {
 			if (parse_msr_policy(val, o, err, errlen))
+				return -1;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--cpus", NULL, &val, err,
+				 errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (parse_cpus(val, o, err, errlen))
 				return -1;
 			continue;
 		}

@@ -10,10 +10,14 @@
 
 #include "loader.h"
 
+/* The most --cpus accepts; the module's caps.max_vcpus may be lower. */
+#define MV_CPUS_MAX	8
+
 struct mv_run_opts {
 	uint64_t mem_size;
 	enum mv_entry entry;
 	bool stats;
+	unsigned int cpus;	/* --cpus: number of vCPUs, 1..MV_CPUS_MAX */
 	uint32_t msr_policy;	/* MV_MSR_POLICY_*; default GP */
 	bool help;		/* --help seen: print usage, ignore the rest */
 	const char *guest;	/* points into argv */
@@ -22,7 +26,7 @@ struct mv_run_opts {
 /*
  * argv[0] is the subcommand ("run"). Accepts --mem SIZE / --mem=SIZE /
  * -m SIZE, --entry real|long / --entry=..., --msr-policy gp|exit /
- * --msr-policy=..., --stats, -h / --help, "--",
+ * --msr-policy=..., --cpus N / --cpus=N, --stats, -h / --help, "--",
  * and exactly one GUEST path. Returns 0, or -1 with a one-line message
  * naming the problem and the expected form in @err.
  */

@@ -4,7 +4,9 @@
  * vCPU, the default devices; RUN and dispatch exits until the vCPU stops.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,22 +26,39 @@
 #include "devices/mmio_test.h"
 #include "lib/libminivisor.h"
 
-/* Set by SIGINT/SIGTERM; the run loop ends with MV_STATUS_INTERRUPTED. */
+/*
+ * Set by SIGINT/SIGTERM, and by the first vCPU that stops (see
+ * struct mv_stop_group); every vCPU's run loop ends once it is set.
+ */
 static volatile sig_atomic_t stop_requested;
 /*
- * The run page of the running vCPU. The handler sets immediate_exit in it
- * too: a signal that lands after the loop checked stop_requested but
- * before MV_RUN entered the guest would otherwise be lost until the next
- * exit (a guest spinning without exits would never stop).
+ * The run page of the vCPU this thread runs. The handler sets
+ * immediate_exit in it too: a signal that lands after the loop checked
+ * stop_requested but before MV_RUN entered the guest would otherwise be
+ * lost until the next exit (a guest spinning without exits would never
+ * stop).
  */
-static struct mv_run *volatile signal_run;
+static _Thread_local struct mv_run *volatile thread_run;
+
+/* SIGINT and SIGTERM stop the VM; SIGUSR1 is the kick between vCPUs. */
+#define MV_KICK_SIGNAL	SIGUSR1
 
 static void on_stop_signal(int sig)
 {
+	struct mv_run *run = thread_run;
+
 	(void)sig;
 	stop_requested = 1;
-	if (signal_run)
-		((volatile struct mv_run *)signal_run)->immediate_exit = 1;
+	if (run)
+		((volatile struct mv_run *)run)->immediate_exit = 1;
+}
+
+static void stop_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, MV_KICK_SIGNAL);
 }
 
 static int install_signal_handlers(void)
@@ -50,10 +69,24 @@ static int install_signal_handlers(void)
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
 	sa.sa_flags = 0;	/* no SA_RESTART: MV_RUN must return -EINTR */
-	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL))
+	if (sigaction(SIGINT, &sa, NULL) || sigaction(SIGTERM, &sa, NULL) ||
+	    sigaction(MV_KICK_SIGNAL, &sa, NULL))
 		return -errno;
 	return 0;
 }
+
+struct vm;
+
+/* One vCPU and the thread that runs it. */
+struct vcpu_thread {
+	struct vm *vm;
+	struct mv_vcpu vcpu;
+	struct mv_vcpu_ctx ctx;
+	pthread_t thread;
+	bool started;		/* pthread_create() succeeded (main thread) */
+	bool running;		/* may be kicked (under vm->kick_lock) */
+	pthread_t self;		/* set by the thread itself, under kick_lock */
+};
 
 struct vm {
 	int image_fd;
@@ -61,7 +94,10 @@ struct vm {
 	int vm_fd;
 	struct mv_caps caps;
 	struct mv_mem_region ram;
-	struct mv_vcpu vcpu;
+	unsigned int nr_vcpus;
+	struct vcpu_thread vcpus[MV_CPUS_MAX];
+	struct mv_stop_group stop;
+	pthread_mutex_t kick_lock;
 	struct mv_bus bus;
 	struct mv_console console;
 	struct mv_mmio_test mmio_test;
@@ -89,6 +125,11 @@ static int check_caps(const struct mv_run_opts *o, const struct mv_caps *c)
 			mem, (unsigned long long)c->max_gpa);
 		return -1;
 	}
+	if (o->cpus > c->max_vcpus) {
+		fprintf(stderr, "minivisor: --cpus %u exceeds the module's limit of %u vCPUs per VM (see `minivisor caps`): use --cpus %u or fewer\n",
+			o->cpus, c->max_vcpus, c->max_vcpus);
+		return -1;
+	}
 	if (o->entry == MV_ENTRY_REAL &&
 	    !(c->features & MV_FEAT_UNRESTRICTED_GUEST)) {
 		fprintf(stderr, "minivisor: --entry real needs the VMX \"unrestricted guest\" feature, which this CPU or module lacks (see `minivisor caps`): use --entry long\n");
@@ -97,14 +138,17 @@ static int check_caps(const struct mv_run_opts *o, const struct mv_caps *c)
 	return 0;
 }
 
-/* The irq-test device's injector: vector 2 means an NMI. */
+/*
+ * The irq-test device's injector: vector 2 means an NMI. The events
+ * always go to vCPU 0, whichever vCPU wrote the command.
+ */
 static int inject_event(void *arg, unsigned int vector)
 {
 	const struct vm *vm = arg;
 
 	if (vector == MV_IRQ_TEST_NMI_VECTOR)
-		return mv_queue_nmi(vm->vcpu.fd);
-	return mv_queue_interrupt(vm->vcpu.fd, vector);
+		return mv_queue_nmi(vm->vcpus[0].vcpu.fd);
+	return mv_queue_interrupt(vm->vcpus[0].vcpu.fd, vector);
 }
 
 static int setup_devices(struct vm *vm)
@@ -131,6 +175,7 @@ static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 	struct mv_sregs sregs;
 	struct mv_regs regs;
 	char err[512];
+	unsigned int i;
 
 	/* The guest file first: its errors are the likelier ones. */
 	vm->image_fd = mv_open_flat(o->guest, o->mem_size, err, sizeof(err));
@@ -155,16 +200,28 @@ static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 		fprintf(stderr, "minivisor: %s\n", err);
 		return MV_STATUS_SETUP_ERROR;
 	}
-	if (mv_create_vcpu(vm->vm_fd, 0, vm->caps.run_mmap_size,
-			   &vm->vcpu) < 0)
-		goto fail_lib;
-	if (mv_set_sregs(&vm->vcpu, &sregs) < 0 ||
-	    mv_set_regs(&vm->vcpu, &regs) < 0)
-		goto fail_lib;
-	/* The CPUID table stays the module's default (see uapi). */
-	if (o->msr_policy != MV_MSR_POLICY_GP &&
-	    mv_set_msr_policy(&vm->vcpu, o->msr_policy) < 0)
-		goto fail_lib;
+	for (i = 0; i < o->cpus; i++) {
+		struct mv_vcpu *vcpu = &vm->vcpus[i].vcpu;
+		struct mv_regs r = regs;
+
+		if (mv_create_vcpu(vm->vm_fd, i, vm->caps.run_mmap_size,
+				   vcpu) < 0)
+			goto fail_lib;
+		vm->nr_vcpus = i + 1;
+		/*
+		 * vCPU i: RBX = i and its own stack, MV_VCPU_STACK_SIZE below
+		 * vCPU i - 1's (README.md, multi-vCPU guests).
+		 */
+		r.rbx = i;
+		r.rsp -= (uint64_t)i * MV_VCPU_STACK_SIZE;
+		if (mv_set_sregs(vcpu, &sregs) < 0 ||
+		    mv_set_regs(vcpu, &r) < 0)
+			goto fail_lib;
+		/* The CPUID table stays the module's default (see uapi). */
+		if (o->msr_policy != MV_MSR_POLICY_GP &&
+		    mv_set_msr_policy(vcpu, o->msr_policy) < 0)
+			goto fail_lib;
+	}
 	if (setup_devices(vm))
 		return MV_STATUS_SETUP_ERROR;
 	return 0;
@@ -179,23 +236,131 @@ static int run_vcpu(void *arg)
 	return mv_run(arg);
 }
 
+/*
+ * A vCPU thread that is not running yet needs no kick: the stop flag is
+ * set before any kick, and its loop checks the flag first.
+ */
+static void kick_vcpu(void *arg, unsigned int id)
+{
+	struct vm *vm = arg;
+	struct vcpu_thread *t;
+
+	if (id >= vm->nr_vcpus)
+		return;
+	t = &vm->vcpus[id];
+	pthread_mutex_lock(&vm->kick_lock);
+	if (t->running)
+		pthread_kill(t->self, MV_KICK_SIGNAL);
+	pthread_mutex_unlock(&vm->kick_lock);
+}
+
+static void set_running(struct vcpu_thread *t, bool running)
+{
+	pthread_mutex_lock(&t->vm->kick_lock);
+	t->self = pthread_self();
+	t->running = running;
+	pthread_mutex_unlock(&t->vm->kick_lock);
+}
+
+/* The thread of one vCPU: its RUN loop, then the stop of the VM. */
+static void *vcpu_thread_fn(void *arg)
+{
+	struct vcpu_thread *t = arg;
+	sigset_t set;
+
+	/* The handler must find the run page before a signal can arrive. */
+	thread_run = t->vcpu.run;
+	set_running(t, true);
+	stop_signal_set(&set);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	mv_run_loop(&t->ctx, &t->vm->bus, run_vcpu, &t->vcpu,
+		    &stop_requested);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	set_running(t, false);
+	thread_run = NULL;
+	mv_stop_group_report(&t->vm->stop, &t->ctx);
+	return NULL;
+}
+
+/*
+ * Runs every vCPU in its own thread until the VM stops; returns the exit
+ * status of the first stop. The calling thread keeps SIGINT, SIGTERM and
+ * the kick blocked, so they are delivered to the vCPU threads.
+ */
+static int run_vcpus(struct vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	pthread_mutex_init(&vm->kick_lock, NULL);
+	mv_stop_group_init(&vm->stop, &stop_requested, vm->nr_vcpus,
+			   kick_vcpu, vm);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu_thread *t = &vm->vcpus[i];
+
+		t->vm = vm;
+		mv_vcpu_ctx_init(&t->ctx, t->vcpu.id, t->vcpu.run,
+				 t->vcpu.run_size);
+	}
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		struct vcpu_thread *t = &vm->vcpus[i];
+
+		ret = pthread_create(&t->thread, NULL, vcpu_thread_fn, t);
+		if (ret) {
+			/* Stop the ones already running; this is the error. */
+			t->ctx.exit_status = MV_STATUS_SETUP_ERROR;
+			snprintf(t->ctx.stop_msg, sizeof(t->ctx.stop_msg),
+				 "cannot start the thread of vCPU %u: %s",
+				 i, strerror(ret));
+			mv_stop_group_report(&vm->stop, &t->ctx);
+			break;
+		}
+		t->started = true;
+	}
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (vm->vcpus[i].started)
+			pthread_join(vm->vcpus[i].thread, NULL);
+		vm->vcpus[i].started = false;
+	}
+	return vm->stop.exit_status;
+}
+
 static void print_stats(struct vm *vm)
 {
-	struct mv_exit_stats st;
+	struct mv_exit_stats st, sum;
+	char title[64];
+	unsigned int i;
 
-	if (mv_get_exit_stats(&vm->vcpu, &st) < 0) {
-		fprintf(stderr, "minivisor: %s\n", mv_last_error());
-		return;
+	memset(&sum, 0, sizeof(sum));
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		if (mv_get_exit_stats(&vm->vcpus[i].vcpu, &st) < 0) {
+			fprintf(stderr, "minivisor: %s\n", mv_last_error());
+			return;
+		}
+		if (vm->nr_vcpus == 1) {
+			mv_print_exit_stats(stdout, &st);
+			break;
+		}
+		snprintf(title, sizeof(title), "exit statistics: vCPU %u", i);
+		mv_print_exit_stats_titled(stdout, title, &st);
+		mv_add_exit_stats(&sum, &st);
 	}
-	mv_print_exit_stats(stdout, &st);
+	if (vm->nr_vcpus > 1)
+		mv_print_exit_stats_titled(stdout,
+					   "exit statistics: all vCPUs", &sum);
 	mv_print_unhandled_stats(stdout, &vm->bus);
 	fflush(stdout);
 }
 
+/* Also after a partial setup (a zeroed mutex is an unlocked one). */
 static void teardown_vm(struct vm *vm)
 {
+	unsigned int i;
+
 	mv_irq_test_destroy(&vm->irq_test);
-	mv_destroy_vcpu(&vm->vcpu);
+	mv_bus_destroy(&vm->bus);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		mv_destroy_vcpu(&vm->vcpus[i].vcpu);
 	mv_remove_memory(vm->vm_fd, &vm->ram);
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
@@ -208,9 +373,10 @@ static void teardown_vm(struct vm *vm)
 int mv_cmd_run(int argc, char *argv[])
 {
 	static struct vm vm;	/* mmio_test holds 2 KiB: keep it off the stack */
-	struct mv_vcpu_ctx ctx;
 	struct mv_run_opts o;
+	sigset_t set, old;
 	char err[512];
+	unsigned int i;
 	int status;
 
 	if (mv_parse_run_opts(argc, argv, &o, err, sizeof(err))) {
@@ -225,10 +391,20 @@ int mv_cmd_run(int argc, char *argv[])
 
 	memset(&vm, 0, sizeof(vm));
 	vm.image_fd = vm.sys_fd = vm.vm_fd = -1;
-	vm.vcpu.fd = -1;
+	for (i = 0; i < MV_CPUS_MAX; i++)
+		vm.vcpus[i].vcpu.fd = -1;
+	stop_requested = 0;
+	/*
+	 * Block the stop signals before any thread starts (the irq-test
+	 * device's among them): only the vCPU threads unblock them, so a
+	 * SIGINT always interrupts an MV_RUN.
+	 */
+	stop_signal_set(&set);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
 	status = setup_vm(&vm, &o);
 	if (status) {
 		teardown_vm(&vm);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return status;
 	}
 
@@ -236,19 +412,23 @@ int mv_cmd_run(int argc, char *argv[])
 		fprintf(stderr, "minivisor: cannot install signal handlers: %s\n",
 			strerror(errno));
 		teardown_vm(&vm);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return MV_STATUS_SETUP_ERROR;
 	}
-	mv_vcpu_ctx_init(&ctx, vm.vcpu.id, vm.vcpu.run, vm.vcpu.run_size);
-	signal_run = vm.vcpu.run;
-	status = mv_run_loop(&ctx, &vm.bus, run_vcpu, &vm.vcpu,
-			     &stop_requested);
-	signal_run = NULL;
+	status = run_vcpus(&vm);
 
 	/* The guest's last partial line first, then why it stopped. */
 	mv_console_flush(&vm.console);
-	fprintf(stderr, "minivisor: %s\n", ctx.stop_msg);
+	if (vm.nr_vcpus > 1)
+		fprintf(stderr, "minivisor: vCPU %u: %s\n", vm.stop.vcpu_id,
+			vm.stop.stop_msg);
+	else
+		fprintf(stderr, "minivisor: %s\n", vm.stop.stop_msg);
 	if (o.stats)
 		print_stats(&vm);
+	mv_stop_group_destroy(&vm.stop);
+	pthread_mutex_destroy(&vm.kick_lock);
 	teardown_vm(&vm);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return status;
 }

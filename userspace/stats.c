@@ -4,9 +4,26 @@
 
 void mv_print_exit_stats(FILE *out, const struct mv_exit_stats *st)
 {
+	mv_print_exit_stats_titled(out, "exit statistics", st);
+}
+
+void mv_add_exit_stats(struct mv_exit_stats *sum,
+		       const struct mv_exit_stats *st)
+{
 	unsigned int i;
 
-	fprintf(out, "\n--- exit statistics ---\n");
+	for (i = 0; i < MV_NR_EXIT_REASONS; i++)
+		sum->exits[i] += st->exits[i];
+	sum->total_exits += st->total_exits;
+	sum->userspace_exits += st->userspace_exits;
+}
+
+void mv_print_exit_stats_titled(FILE *out, const char *title,
+				const struct mv_exit_stats *st)
+{
+	unsigned int i;
+
+	fprintf(out, "\n--- %s ---\n", title);
 	fprintf(out, "%6s  %-24s %12s\n", "reason", "name", "count");
 	for (i = 0; i < MV_NR_EXIT_REASONS; i++) {
 		if (!st->exits[i])

@@ -15,6 +15,17 @@
  */
 void mv_print_exit_stats(FILE *out, const struct mv_exit_stats *st);
 
+/*
+ * The same table with another title line ("--- TITLE ---"), e.g. for one
+ * vCPU of several.
+ */
+void mv_print_exit_stats_titled(FILE *out, const char *title,
+				const struct mv_exit_stats *st);
+
+/* @sum += @st, counter by counter (for the all-vCPUs total). */
+void mv_add_exit_stats(struct mv_exit_stats *sum,
+		       const struct mv_exit_stats *st);
+
 /* "unhandled port reads: N" and the like, for the non-zero counters. */
 void mv_print_unhandled_stats(FILE *out, const struct mv_bus *bus);
 

@@ -5,7 +5,8 @@
  * bit set in the leaves minivisor filters), so each row checks that one
  * bit is hidden or passed, independently of the machine running the test.
  * Then lookup (with and without index significance, a missing leaf), the
- * OSXSAVE fix-up and MV_SET_CPUID's table checks.
+ * OSXSAVE fix-up, the XSAVE helpers (area size, XCR0 mask, XSETBV's value
+ * checks) and MV_SET_CPUID's table checks.
  */
 #include <kunit/test.h>
 #include <linux/bits.h>
@@ -31,7 +32,13 @@ static const struct mv_cpuid_entry host[] = {
 	  .ecx = 0x100, .edx = 0x33 },
 	{ .function = 0xb, .index = 1, .flags = SIG, .eax = 4, .ebx = 8,
 	  .ecx = 0x201, .edx = 0x33 },
-	{ .function = 0xd, .index = 0, .flags = SIG, .eax = 0x2ff },	/* dropped */
+	/* XSAVE: x87, SSE, AVX, MPX, AVX-512, PKRU; only 0-2 are kept. */
+	{ .function = 0xd, .index = 0, .flags = SIG, .eax = 0x2ff,
+	  .ebx = 0xa88, .ecx = 0xa88, .edx = 0x1 },
+	{ .function = 0xd, .index = 1, .flags = SIG, .eax = 0xf,
+	  .ebx = 0xa88, .ecx = 0x1800 },
+	{ .function = 0xd, .index = 2, .flags = SIG, .eax = 256, .ebx = 576 },
+	{ .function = 0xd, .index = 5, .flags = SIG, .eax = 64, .ebx = 1088 },
 	{ .function = 0x80000000, .eax = 0x80000008 + 8 },
 	{ .function = 0x80000001, .ebx = ~0u, .ecx = ~0u, .edx = ~0u },
 	{ .function = 0x80000007, .edx = ~0u },
@@ -56,9 +63,10 @@ static const struct filter_case filter_cases[] = {
 	{ "pcid_hidden", 1, 0, 2, BIT(17), 0, true },
 	{ "x2apic_hidden", 1, 0, 2, BIT(21), 0, true },
 	{ "tsc_deadline_hidden", 1, 0, 2, BIT(24), 0, true },
-	{ "xsave_hidden", 1, 0, 2, BIT(26), 0, true },
+	{ "xsave_kept", 1, 0, 2, BIT(26), BIT(26), true },
+	{ "avx_fma_f16c_kept", 1, 0, 2, BIT(12) | BIT(28) | BIT(29),
+	  BIT(12) | BIT(28) | BIT(29), true },
 	{ "osxsave_clear_in_table", 1, 0, 2, BIT(27), 0, true },
-	{ "avx_hidden", 1, 0, 2, BIT(28), 0, true },
 	{ "hypervisor_set", 1, 0, 2, BIT(31), BIT(31), true },
 	{ "sse3_sse42_popcnt_kept", 1, 0, 2,
 	  BIT(0) | BIT(20) | BIT(23), BIT(0) | BIT(20) | BIT(23), true },
@@ -78,12 +86,23 @@ static const struct filter_case filter_cases[] = {
 	{ "leaf7_tsc_adjust_hle_rtm_hidden", 7, 0, 1,
 	  BIT(1) | BIT(4) | BIT(11), 0, true },
 	{ "leaf7_ecx_hidden", 7, 0, 2, ~0u, 0, true },
+	{ "leaf7_avx2_kept", 7, 0, 1, BIT(5), BIT(5), true },
+	{ "leaf7_avx512_hidden", 7, 0, 1, BIT(16) | BIT(17) | BIT(30) | BIT(31),
+	  0, true },
 	{ "leaf7_subleaf1_dropped", 7, 1, 0, ~0u, 0, false },
 	{ "leaf0xa_pmu_dropped", 0xa, 0, 0, ~0u, 0, false },
 	{ "leaf0xb_x2apic_id_0", 0xb, 0, 3, ~0u, VCPU_ID, true },
 	{ "leaf0xb_x2apic_id_1", 0xb, 1, 3, ~0u, VCPU_ID, true },
 	{ "leaf0xb_level_kept", 0xb, 1, 2, ~0u, 0x201, true },
-	{ "leaf0xd_dropped", 0xd, 0, 0, ~0u, 0, false },
+	{ "leaf0xd_xcr0_x87_sse_avx", 0xd, 0, 0, ~0u, 7, true },
+	{ "leaf0xd_size_at_reset", 0xd, 0, 1, ~0u, 576, true },
+	{ "leaf0xd_max_size_avx", 0xd, 0, 2, ~0u, 832, true },
+	{ "leaf0xd_xcr0_high_clear", 0xd, 0, 3, ~0u, 0, true },
+	{ "leaf0xd_1_xsaveopt_xgetbv1", 0xd, 1, 0, ~0u, BIT(0) | BIT(2), true },
+	{ "leaf0xd_1_ebx_clear", 0xd, 1, 1, ~0u, 0, true },
+	{ "leaf0xd_2_avx_kept", 0xd, 2, 0, ~0u, 256, true },
+	{ "leaf0xd_2_avx_offset", 0xd, 2, 1, ~0u, 576, true },
+	{ "leaf0xd_5_dropped", 0xd, 5, 0, ~0u, 0, false },
 	{ "signature_max", MV_CPUID_SIGNATURE_LEAF, 0, 0, ~0u,
 	  MV_CPUID_SIGNATURE_LEAF, true },
 	{ "signature_ebx", MV_CPUID_SIGNATURE_LEAF, 0, 1, ~0u,
@@ -140,6 +159,104 @@ static void mv_test_default_table_truncated(struct kunit *test)
 	n = mv_cpuid_build_default(host, ARRAY_SIZE(host), 0, tab,
 				   ARRAY_SIZE(tab));
 	KUNIT_EXPECT_LE(test, n, (u32)ARRAY_SIZE(tab));
+}
+
+/* A host whose kernel did not enable XSAVE (CPUID.1:ECX.OSXSAVE clear):
+ * XSAVE, AVX and its relatives and leaf 0xD are hidden.
+ */
+static void mv_test_default_table_no_osxsave(struct kunit *test)
+{
+	struct mv_cpuid_entry h[ARRAY_SIZE(host)], *tab;
+	struct mv_cpuid_regs r;
+	u32 i, n;
+
+	memcpy(h, host, sizeof(h));
+	for (i = 0; i < ARRAY_SIZE(h); i++)
+		if (h[i].function == 1)
+			h[i].ecx &= ~BIT(27);
+	tab = kunit_kcalloc(test, MV_CPUID_HOST_MAX + 1, sizeof(*tab),
+			    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tab);
+	n = mv_cpuid_build_default(h, ARRAY_SIZE(h), 0, tab,
+				   MV_CPUID_HOST_MAX + 1);
+	KUNIT_ASSERT_TRUE(test, mv_cpuid_lookup(tab, n, 1, 0, &r));
+	KUNIT_EXPECT_EQ(test, r.ecx & (BIT(12) | BIT(26) | BIT(28) | BIT(29)),
+			0u);
+	KUNIT_ASSERT_TRUE(test, mv_cpuid_lookup(tab, n, 7, 0, &r));
+	KUNIT_EXPECT_EQ(test, r.ebx & BIT(5), 0u);
+	KUNIT_EXPECT_FALSE(test, mv_cpuid_lookup(tab, n, 0xd, 0, &r));
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xcr0_mask(tab, n, 0x2ff), 1ull);
+}
+
+/* ---- XSAVE helpers ---------------------------------------------------- */
+
+static const struct mv_cpuid_entry xsave_table[] = {
+	{ .function = 0xd, .index = 0, .flags = SIG, .eax = 0x207,
+	  .edx = 0x4 },
+	{ .function = 0xd, .index = 2, .flags = SIG, .eax = 256, .ebx = 576 },
+	{ .function = 0xd, .index = 9, .flags = SIG, .eax = 8, .ebx = 2688 },
+};
+
+static void mv_test_xsave_size(struct kunit *test)
+{
+	const struct mv_cpuid_entry *t = xsave_table;
+	u32 n = ARRAY_SIZE(xsave_table);
+
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xsave_size(t, n, 0x1), 576u);
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xsave_size(t, n, 0x3), 576u);
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xsave_size(t, n, 0x7), 832u);
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xsave_size(t, n, 0x207), 2696u);
+	/* A component without a subleaf adds nothing. */
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xsave_size(t, n, 0x23), 576u);
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xsave_size(NULL, 0, 0x7), 576u);
+}
+
+static void mv_test_xcr0_mask(struct kunit *test)
+{
+	const struct mv_cpuid_entry *t = xsave_table;
+	u32 n = ARRAY_SIZE(xsave_table);
+
+	/* Capped to x87|SSE|AVX, and to what the host enabled. */
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xcr0_mask(t, n, 0x2ff), 0x7ull);
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xcr0_mask(t, n, 0x3), 0x3ull);
+	/* x87 always; no leaf 0xD, no XSAVE host: x87 only. */
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xcr0_mask(t, n, 0), 0x1ull);
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xcr0_mask(NULL, 0, 0x2ff), 0x1ull);
+}
+
+struct xcr0_case {
+	const char *name;
+	u64 xcr0, supported;
+	bool valid;
+};
+
+static const struct xcr0_case xcr0_cases[] = {
+	{ "x87", 0x1, 0x7, true },
+	{ "x87_sse", 0x3, 0x7, true },
+	{ "x87_sse_avx", 0x7, 0x7, true },
+	{ "zero", 0x0, 0x7, false },
+	{ "no_x87", 0x6, 0x7, false },
+	{ "sse_only", 0x2, 0x7, false },
+	{ "avx_without_sse", 0x5, 0x7, false },
+	{ "avx_not_supported", 0x7, 0x3, false },
+	{ "avx512_not_supported", 0xe7, 0x7, false },
+	{ "pkru_not_supported", 0x207, 0x7, false },
+	{ "bit32_reserved", 0x100000007ull, 0x7, false },
+	{ "bit63_reserved", 0x8000000000000007ull, 0x7, false },
+};
+
+static void xcr0_case_desc(const struct xcr0_case *c, char *desc)
+{
+	strscpy(desc, c->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(xcr0, xcr0_cases, xcr0_case_desc);
+
+static void mv_test_xcr0_valid(struct kunit *test)
+{
+	const struct xcr0_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, mv_xcr0_valid(c->xcr0, c->supported), c->valid);
 }
 
 /* ---- lookup ----------------------------------------------------------- */
@@ -291,6 +408,10 @@ static void mv_test_check(struct kunit *test)
 static struct kunit_case mv_cpuid_cases[] = {
 	KUNIT_CASE_PARAM(mv_test_default_table, filter_gen_params),
 	KUNIT_CASE(mv_test_default_table_truncated),
+	KUNIT_CASE(mv_test_default_table_no_osxsave),
+	KUNIT_CASE(mv_test_xsave_size),
+	KUNIT_CASE(mv_test_xcr0_mask),
+	KUNIT_CASE_PARAM(mv_test_xcr0_valid, xcr0_gen_params),
 	KUNIT_CASE_PARAM(mv_test_lookup, lookup_gen_params),
 	KUNIT_CASE(mv_test_lookup_empty_table),
 	KUNIT_CASE_PARAM(mv_test_fixup, fixup_gen_params),

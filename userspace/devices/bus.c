@@ -10,6 +10,12 @@ void mv_bus_init(struct mv_bus *bus, FILE *log)
 {
 	memset(bus, 0, sizeof(*bus));
 	bus->log = log;
+	pthread_mutex_init(&bus->lock, NULL);
+}
+
+void mv_bus_destroy(struct mv_bus *bus)
+{
+	pthread_mutex_destroy(&bus->lock);
 }
 
 /* Index of the first range whose base is > addr (0..n). */
@@ -119,17 +125,17 @@ void mv_bus_access(struct mv_bus *bus, enum mv_space space,
 {
 	const struct mv_io_range *r = mv_bus_find(bus, space, addr, len);
 
+	pthread_mutex_lock(&bus->lock);
 	if (r) {
 		r->fn(r->opaque, vcpu, addr, data, len, is_write);
-		return;
+	} else if ((unsigned int)space < MV_NR_SPACES) {
+		if (is_write) {
+			bus->unhandled_writes[space]++;
+		} else {
+			bus->unhandled_reads[space]++;
+			memset(data, 0xff, len);
+		}
+		log_unhandled(bus, space, addr, data, len, is_write);
 	}
-	if ((unsigned int)space >= MV_NR_SPACES)
-		return;
-	if (is_write) {
-		bus->unhandled_writes[space]++;
-	} else {
-		bus->unhandled_reads[space]++;
-		memset(data, 0xff, len);
-	}
-	log_unhandled(bus, space, addr, data, len, is_write);
+	pthread_mutex_unlock(&bus->lock);
 }

@@ -8,6 +8,7 @@
 #ifndef MV_BUS_H
 #define MV_BUS_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -50,10 +51,20 @@ struct mv_bus {
 	uint64_t unhandled_writes[MV_NR_SPACES];
 	FILE *log;		/* where unhandled accesses are reported */
 	unsigned int warned;
+	/*
+	 * Serialises mv_bus_access() between vCPU threads: one access at a
+	 * time across all devices of the VM (coarse, but every device and
+	 * the counters above are then safe without locks of their own).
+	 * Registration happens before the vCPU threads start and is not
+	 * locked.
+	 */
+	pthread_mutex_t lock;
 };
 
 /* @log may be NULL (report nothing). */
 void mv_bus_init(struct mv_bus *bus, FILE *log);
+/* Releases the lock; the bus is unusable afterwards. */
+void mv_bus_destroy(struct mv_bus *bus);
 
 /*
  * Claims [base, base + len) of @space for @fn. Returns 0, or
@@ -75,7 +86,8 @@ const struct mv_io_range *mv_bus_find(const struct mv_bus *bus,
 				      unsigned int len);
 
 /*
- * Performs one access. Unclaimed: a read returns all-ones, a write is
+ * Performs one access, holding bus->lock around the handler (handlers must
+ * not call mv_bus_access() themselves). Unclaimed: a read returns all-ones, a write is
  * dropped, both are counted and the first MV_BUS_WARN_LIMIT are logged.
  */
 void mv_bus_access(struct mv_bus *bus, enum mv_space space,

@@ -137,8 +137,9 @@ TEST(options_usage_text)
 	mv_print_run_usage(m.f);
 	CHECK_CONTAINS(mv_memfile_text(&m),
 		       "Usage: minivisor run [--mem SIZE] [--entry real|long] [--msr-policy gp|exit]\n"
-		       "                     [--stats] GUEST.bin");
+		       "                     [--cpus N] [--stats] GUEST.bin");
 	CHECK_CONTAINS(mv_memfile_text(&m), "--entry MODE");
+	CHECK_CONTAINS(mv_memfile_text(&m), "--cpus N        run N vCPUs (1..8,");
 	mv_memfile_close(&m);
 }
 
@@ -163,4 +164,43 @@ TEST(options_msr_policy)
 	CHECK_STREQ(err, "--msr-policy 'ignore': expected gp or exit");
 	CHECK_EQ(parse(ARGC(a5), a5, &o, err, sizeof(err)), -1);
 	CHECK_STREQ(err, "option --msr-policy needs a value");
+}
+
+TEST(options_cpus)
+{
+	char *a1[] = { "run", "g.bin" };
+	char *a2[] = { "run", "--cpus", "2", "g.bin" };
+	char *a3[] = { "run", "--cpus=8", "g.bin" };
+	char *a4[] = { "run", "--cpus", "0", "g.bin" };
+	char *a5[] = { "run", "--cpus", "9", "g.bin" };
+	char *a6[] = { "run", "--cpus=99999999999999999999999", "g.bin" };
+	char *a7[] = { "run", "--cpus", "2x", "g.bin" };
+	char *a8[] = { "run", "--cpus", "", "g.bin" };
+	char *a9[] = { "run", "--cpus", "-1", "g.bin" };
+	char *a10[] = { "run", "g.bin", "--cpus" };
+	struct mv_run_opts o;
+	char err[256];
+
+	CHECK_EQ(parse(ARGC(a1), a1, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.cpus, 1);
+	CHECK_EQ(parse(ARGC(a2), a2, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.cpus, 2);
+	CHECK_STREQ(o.guest, "g.bin");
+	CHECK_EQ(parse(ARGC(a3), a3, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.cpus, 8);
+	CHECK_EQ(parse(ARGC(a4), a4, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "--cpus 0: the number of vCPUs must be 1..8");
+	CHECK_EQ(parse(ARGC(a5), a5, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "--cpus 9: the number of vCPUs must be 1..8");
+	CHECK_EQ(parse(ARGC(a6), a6, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "--cpus 99999999999999999999999: the number of vCPUs must be 1..8");
+	CHECK_EQ(parse(ARGC(a7), a7, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "--cpus '2x': expected a number of vCPUs, 1..8");
+	CHECK_EQ(parse(ARGC(a8), a8, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "--cpus '': expected a number of vCPUs, 1..8");
+	/* "-1" is taken as the value, and refused. */
+	CHECK_EQ(parse(ARGC(a9), a9, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "--cpus '-1': expected a number of vCPUs, 1..8");
+	CHECK_EQ(parse(ARGC(a10), a10, &o, err, sizeof(err)), -1);
+	CHECK_STREQ(err, "option --cpus needs a value");
 }

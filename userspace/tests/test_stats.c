@@ -61,3 +61,41 @@ TEST(stats_unhandled)
 		    "unhandled MMIO reads: 1\n");
 	mv_memfile_close(&m);
 }
+
+TEST(stats_per_vcpu_and_total)
+{
+	struct mv_exit_stats a, b, sum;
+	struct mv_memfile m;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&sum, 0, sizeof(sum));
+	a.exits[12] = 1;
+	a.exits[30] = 10;
+	a.total_exits = 11;
+	a.userspace_exits = 11;
+	b.exits[30] = 5;
+	b.exits[1] = 7;
+	b.total_exits = 12;
+	b.userspace_exits = 5;
+	mv_add_exit_stats(&sum, &a);
+	mv_add_exit_stats(&sum, &b);
+	CHECK_EQ(sum.exits[1], 7);
+	CHECK_EQ(sum.exits[12], 1);
+	CHECK_EQ(sum.exits[30], 15);
+	CHECK_EQ(sum.total_exits, 23);
+	CHECK_EQ(sum.userspace_exits, 16);
+
+	mv_memfile_open(&m);
+	mv_print_exit_stats_titled(m.f, "exit statistics: all vCPUs", &sum);
+	CHECK_STREQ(mv_memfile_text(&m),
+		    "\n"
+		    "--- exit statistics: all vCPUs ---\n"
+		    "reason  name                            count\n"
+		    "     1  EXTERNAL_INTERRUPT                  7\n"
+		    "    12  HLT                                 1\n"
+		    "    30  IO_INSTRUCTION                     15\n"
+		    "total exits: 23\n"
+		    "exits to userspace: 16\n");
+	mv_memfile_close(&m);
+}
