@@ -12,25 +12,17 @@
 #   - CR0.NE set again reads back as 1.
 # Started with --entry long: 64-bit mode, identity-mapped, selector 0x08.
 
-	.set	SEL_CODE64, 0x08
 	.set	CR0_NE, 1 << 5
 	.set	CR4_VMXE, 1 << 13
+
+	.include "idt64.inc"
 
 	.code64
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
-	# IDT entry 13 (#GP): a 64-bit interrupt gate (SDM Vol. 3A 6.14.1).
-	lea	gp_handler(%rip), %rax
-	lea	idt+13*16(%rip), %rdi
-	mov	%ax, (%rdi)
-	movw	$SEL_CODE64, 2(%rdi)
-	movw	$0x8e00, 4(%rdi)
-	shr	$16, %rax
-	mov	%ax, 6(%rdi)
-	shr	$16, %rax
-	mov	%eax, 8(%rdi)
-	movl	$0, 12(%rdi)
+	# #GP handler (vector 13), see idt64.inc.
+	IDT_GATE 13, gp_handler, idt
 	lidt	idt_desc(%rip)
 
 	# CR0.NE off, then read back.

@@ -26,7 +26,6 @@
 # .expected file is for the integration tests' emulated CPU, whose CPUID
 # (Bochs 2.7 as Debian builds it) offers neither.
 
-	.set	SEL_CODE64, 0x08	# the entry GDT's code selector
 	.set	NR_EXITS, 1000		# of each kind
 	.set	NR_PRESSURE, 200000	# CPUID exits that reload XMM0-15
 	.set	CR0_MP, 1 << 1
@@ -57,21 +56,14 @@
 	call	check
 .endm
 
+	.include "idt64.inc"
+
 	.code64
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
-	# IDT entry 13 (#GP): a 64-bit interrupt gate (SDM Vol. 3A 6.14.1).
-	lea	gp_handler(%rip), %rax
-	lea	idt+13*16(%rip), %rdi
-	mov	%ax, (%rdi)
-	movw	$SEL_CODE64, 2(%rdi)
-	movw	$0x8e00, 4(%rdi)
-	shr	$16, %rax
-	mov	%ax, 6(%rdi)
-	shr	$16, %rax
-	mov	%eax, 8(%rdi)
-	movl	$0, 12(%rdi)
+	# #GP handler (vector 13), see idt64.inc.
+	IDT_GATE 13, gp_handler, idt
 	lidt	idt_desc(%rip)
 
 	# SSE on (SDM Vol. 3A 13.1.3).

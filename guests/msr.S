@@ -38,7 +38,6 @@
 	.set	MSR_KERNEL_GS_BASE, 0xc0000102
 	.set	MSR_UNKNOWN, 0x4d565f31		# no CPU defines it
 
-	.set	SEL_CODE64, 0x08		# the entry GDT's code selector
 
 # ECX = MSR, RAX = 64-bit value: WRMSR / RDMSR into RAX.
 .macro	WR64
@@ -88,22 +87,14 @@
 	call	check
 .endm
 
+	.include "idt64.inc"
+
 	.code64
 	.section .text.entry, "ax"
 	.globl	_start
 _start:
-	# IDT entry 13 (#GP): offset, selector, type 0xE (64-bit interrupt
-	# gate), P = 1, DPL = 0, IST = 0 (SDM Vol. 3A figure 6-8).
-	lea	gp_handler(%rip), %rax
-	lea	idt+13*16(%rip), %rdi
-	mov	%ax, (%rdi)
-	movw	$SEL_CODE64, 2(%rdi)
-	movw	$0x8e00, 4(%rdi)
-	shr	$16, %rax
-	mov	%ax, 6(%rdi)
-	shr	$16, %rax
-	mov	%eax, 8(%rdi)
-	movl	$0, 12(%rdi)
+	# #GP handler (vector 13), see idt64.inc.
+	IDT_GATE 13, gp_handler, idt
 	lidt	idt_desc(%rip)
 
 	RDEQ	MSR_EFER, 0x500, msg_efer
