@@ -31,18 +31,10 @@
 # Each check prints "mmio-forms: <what> ok". A failed one prints
 # "mmio-forms: FAIL <what>: <part>: got X, want Y" and exits with code 1.
 
-	.set	MMIO_BASE, 0xfe000000
 	.set	MMIO_ID, 0x800
 	.set	MMIO_WRITES, 0xff8
 	.set	ID_VALUE, 0x8877665544332211
 	.set	OP, 0x40		# scratch offset the ALU checks use
-
-	# Page-table entry bits (SDM Vol. 3A 4.5, tables 4-15 to 4-18).
-	.set	PTE_P, 1 << 0
-	.set	PTE_RW, 1 << 1
-	.set	PTE_PWT, 1 << 3
-	.set	PTE_PCD, 1 << 4
-	.set	PTE_PS, 1 << 7
 
 	# RFLAGS (SDM Vol. 1 3.4.3).
 	.set	CF, 0x001
@@ -56,6 +48,8 @@
 	.set	FL_NONE, 0x002				# bit 1 is always 1
 	.set	FL_CF, 0x002 | CF
 	.set	FL_ALL, 0x002 | ARITH
+
+	.include "mmio_map64.inc"
 
 # BEGIN name: start a check named \name (for PART and PASS).
 	.macro	BEGIN name:req
@@ -193,26 +187,8 @@ _start:
 	cld
 	mov	$stack_top, %esp
 
-	# Our own page tables, as in mmio.S: the first 1 GiB identity-mapped
-	# with 2 MiB pages, and 0xfe000000 mapped uncacheable.
-	lea	pml4(%rip), %rdi
-	mov	$(4 * 4096 / 8), %ecx
-	xor	%eax, %eax
-	rep stosq
-	movq	$(pdpt + PTE_P + PTE_RW), pml4(%rip)
-	movq	$(pd_low + PTE_P + PTE_RW), pdpt(%rip)
-	movq	$(pd_high + PTE_P + PTE_RW), pdpt + 3 * 8(%rip)
-	lea	pd_low(%rip), %rdi
-	mov	$(PTE_P + PTE_RW + PTE_PS), %eax
-	mov	$512, %ecx
-1:	mov	%rax, (%rdi)
-	add	$(2 << 20), %rax
-	add	$8, %rdi
-	loop	1b
-	mov	$(MMIO_BASE + PTE_P + PTE_RW + PTE_PWT + PTE_PCD + PTE_PS), %eax
-	mov	%rax, pd_high + 0x1f0 * 8(%rip)
-	lea	pml4(%rip), %rax
-	mov	%rax, %cr3
+	# Our own page tables, see mmio_map64.inc.
+	MMIO_PAGE_TABLES
 
 	mov	$MMIO_BASE, %ebx
 

@@ -24,17 +24,11 @@
 # Each check prints "mmio: <what> ok". A failed one prints
 # "mmio: FAIL <what>: got X, want Y" and exits with code 1.
 
-	.set	MMIO_BASE, 0xfe000000
 	.set	MMIO_ID, 0x800
 	.set	MMIO_WRITES, 0xff8
 	.set	ID_VALUE, 0x8877665544332211
 
-	# Page-table entry bits (SDM Vol. 3A 4.5, tables 4-15 to 4-18).
-	.set	PTE_P, 1 << 0		# present
-	.set	PTE_RW, 1 << 1		# writable
-	.set	PTE_PWT, 1 << 3		# } with PCD: uncacheable, as a
-	.set	PTE_PCD, 1 << 4		# } device's page should be
-	.set	PTE_PS, 1 << 7		# in a PDE: maps a 2 MiB page
+	.include "mmio_map64.inc"
 
 # EXPECT reg, want, name: compare \reg (any 64-bit register) with \want (an
 # immediate $x or a memory operand) and print the result. Changes nothing
@@ -70,31 +64,8 @@ _start:
 	cld
 	mov	$stack_top, %esp	# zero-extends into RSP
 
-	# Use page tables of our own, so that the test depends only on being
-	# in 64-bit mode, not on how much the VMM maps (4 GiB today), and
-	# maps the device's page uncacheable: PML4[0] -> PDPT, PDPT[0] -> an
-	# identity map of the first 1 GiB, PDPT[3] -> a PD whose entry 0x1f0
-	# maps 0xfe000000 (address bits 38:30 = 3, bits 29:21 = 0x1f0).
-	lea	pml4(%rip), %rdi
-	mov	$(4 * 4096 / 8), %ecx
-	xor	%eax, %eax
-	rep stosq			# .bss is not in the image: zero it
-	movq	$(pdpt + PTE_P + PTE_RW), pml4(%rip)
-	movq	$(pd_low + PTE_P + PTE_RW), pdpt(%rip)
-	movq	$(pd_high + PTE_P + PTE_RW), pdpt + 3 * 8(%rip)
-	lea	pd_low(%rip), %rdi
-	mov	$(PTE_P + PTE_RW + PTE_PS), %eax
-	mov	$512, %ecx
-1:	mov	%rax, (%rdi)
-	add	$(2 << 20), %rax
-	add	$8, %rdi
-	loop	1b
-	mov	$(MMIO_BASE + PTE_P + PTE_RW + PTE_PWT + PTE_PCD + PTE_PS), %eax
-	mov	%rax, pd_high + 0x1f0 * 8(%rip)
-	# Loading CR3 in 64-bit mode is allowed and flushes the TLB; this
-	# code stays mapped, at the same address, in both address spaces.
-	lea	pml4(%rip), %rax
-	mov	%rax, %cr3
+	# Our own page tables, see mmio_map64.inc.
+	MMIO_PAGE_TABLES
 
 	mov	$MMIO_BASE, %ebx	# the base register of most accesses
 
