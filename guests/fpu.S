@@ -333,7 +333,7 @@ msg_gp_reserved: .asciz "XSETBV with bit 32 raises #GP"
 msg_xcr0_kept:	.asciz "  XCR0 still 7"
 
 	.bss
-	.balign	32
+	.balign	4096			# its own page: no RWX segment in the .elf
 pattern:	.skip	512
 saved:		.skip	512
 idt:		.skip	14 * 16

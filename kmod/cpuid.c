@@ -245,7 +245,8 @@ void mv_cpuid_fixup(u32 function, bool cr4_osxsave, struct mv_cpuid_regs *r)
 }
 
 u32 mv_cpuid_build_default(const struct mv_cpuid_entry *host, u32 nhost,
-			   u32 vcpu_id, struct mv_cpuid_entry *out, u32 max)
+			   u64 host_xcr0, u32 vcpu_id,
+			   struct mv_cpuid_entry *out, u32 max)
 {
 	const struct mv_cpuid_entry *h1, *hd;
 	const struct cpuid_filter *f;
@@ -255,14 +256,18 @@ u32 mv_cpuid_build_default(const struct mv_cpuid_entry *host, u32 nhost,
 
 	/*
 	 * XSAVE is offered only if the host kernel enabled it (OSXSAVE);
-	 * AVX only if XCR0 can enable its state (leaf 0xD). The guest's XCR0
-	 * may hold x87, SSE and AVX (MV_XCR0_SUPPORTED).
+	 * AVX only if the CPU can enable its state (leaf 0xD) and the host
+	 * kernel did (its XCR0): the guest's XCR0 is loaded on the host's
+	 * XSAVE area layout, and XSETBV checks against the same mask
+	 * (mv_cpuid_xcr0_mask()). The guest's XCR0 may hold x87, SSE and
+	 * AVX (MV_XCR0_SUPPORTED).
 	 */
 	h1 = mv_cpuid_find(host, nhost, 1, 0);
 	hd = mv_cpuid_find(host, nhost, 0xd, 0);
 	if (h1 && (h1->ecx & C1_ECX_XSAVE) && (h1->ecx & C1_ECX_OSXSAVE) &&
 	    hd)
-		xcr0_mask = (hd->eax | (u64)hd->edx << 32) & MV_XCR0_SUPPORTED;
+		xcr0_mask = (hd->eax | (u64)hd->edx << 32) & host_xcr0 &
+			    MV_XCR0_SUPPORTED;
 
 	for (i = 0; i < nhost && n + 1 < max; i++) {
 		f = find_filter(host[i].function);
@@ -423,8 +428,8 @@ int mv_cpuid_init_vcpu(struct mv_vcpu *vcpu)
 		return -ENOMEM;
 	}
 	nhost = mv_cpuid_read_host(host, MV_CPUID_HOST_MAX);
-	vcpu->cpuid_nent = mv_cpuid_build_default(host, nhost, vcpu->id,
-						  vcpu->cpuid,
+	vcpu->cpuid_nent = mv_cpuid_build_default(host, nhost, mv_host_xcr0(),
+						  vcpu->id, vcpu->cpuid,
 						  MV_CPUID_HOST_MAX + 1);
 	kfree(host);
 	return 0;

@@ -59,11 +59,12 @@ static inline u64 mv_host_xcr0(void)
 
 /*
  * Build the default table into @out (room for @max entries) from @host
- * (what mv_cpuid_read_host() returned, or a synthetic table in tests).
- * Returns the number of entries.
+ * (what mv_cpuid_read_host() returned, or a synthetic table in tests) and
+ * the host's XCR0 (mv_host_xcr0()). Returns the number of entries.
  */
 u32 mv_cpuid_build_default(const struct mv_cpuid_entry *host, u32 nhost,
-			   u32 vcpu_id, struct mv_cpuid_entry *out, u32 max);
+			   u64 host_xcr0, u32 vcpu_id,
+			   struct mv_cpuid_entry *out, u32 max);
 /* The host's CPUID leaves the default table may use; returns the count. */
 u32 mv_cpuid_read_host(struct mv_cpuid_entry *out, u32 max);
 

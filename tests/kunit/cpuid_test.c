@@ -46,6 +46,8 @@ static const struct mv_cpuid_entry host[] = {
 };
 
 #define VCPU_ID	3
+/* The host kernel enabled everything the synthetic CPU has. */
+#define HOST_XCR0	0x2ffull
 
 struct filter_case {
 	const char *name;
@@ -137,8 +139,8 @@ static void mv_test_default_table(struct kunit *test)
 	tab = kunit_kcalloc(test, MV_CPUID_HOST_MAX + 1, sizeof(*tab),
 			    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tab);
-	n = mv_cpuid_build_default(host, ARRAY_SIZE(host), VCPU_ID, tab,
-				   MV_CPUID_HOST_MAX + 1);
+	n = mv_cpuid_build_default(host, ARRAY_SIZE(host), HOST_XCR0, VCPU_ID,
+				   tab, MV_CPUID_HOST_MAX + 1);
 	/* What the kernel builds, MV_SET_CPUID must accept. */
 	KUNIT_ASSERT_EQ(test, mv_cpuid_check(tab, n), 0);
 	found = mv_cpuid_lookup(tab, n, c->function, c->index, &r);
@@ -156,7 +158,7 @@ static void mv_test_default_table_truncated(struct kunit *test)
 	struct mv_cpuid_entry tab[4];
 	u32 n;
 
-	n = mv_cpuid_build_default(host, ARRAY_SIZE(host), 0, tab,
+	n = mv_cpuid_build_default(host, ARRAY_SIZE(host), HOST_XCR0, 0, tab,
 				   ARRAY_SIZE(tab));
 	KUNIT_EXPECT_LE(test, n, (u32)ARRAY_SIZE(tab));
 }
@@ -177,7 +179,7 @@ static void mv_test_default_table_no_osxsave(struct kunit *test)
 	tab = kunit_kcalloc(test, MV_CPUID_HOST_MAX + 1, sizeof(*tab),
 			    GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tab);
-	n = mv_cpuid_build_default(h, ARRAY_SIZE(h), 0, tab,
+	n = mv_cpuid_build_default(h, ARRAY_SIZE(h), HOST_XCR0, 0, tab,
 				   MV_CPUID_HOST_MAX + 1);
 	KUNIT_ASSERT_TRUE(test, mv_cpuid_lookup(tab, n, 1, 0, &r));
 	KUNIT_EXPECT_EQ(test, r.ecx & (BIT(12) | BIT(26) | BIT(28) | BIT(29)),
@@ -186,6 +188,34 @@ static void mv_test_default_table_no_osxsave(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r.ebx & BIT(5), 0u);
 	KUNIT_EXPECT_FALSE(test, mv_cpuid_lookup(tab, n, 0xd, 0, &r));
 	KUNIT_EXPECT_EQ(test, mv_cpuid_xcr0_mask(tab, n, 0x2ff), 1ull);
+}
+
+/*
+ * A CPU with AVX under a host kernel whose XCR0 holds only x87 and SSE
+ * (e.g. booted with AVX disabled): AVX and its leaf 0xD subleaf must not
+ * be offered, as XSETBV could never enable them.
+ */
+static void mv_test_default_table_host_xcr0_no_avx(struct kunit *test)
+{
+	struct mv_cpuid_entry *tab;
+	struct mv_cpuid_regs r;
+	u32 n;
+
+	tab = kunit_kcalloc(test, MV_CPUID_HOST_MAX + 1, sizeof(*tab),
+			    GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, tab);
+	n = mv_cpuid_build_default(host, ARRAY_SIZE(host), 0x3, 0, tab,
+				   MV_CPUID_HOST_MAX + 1);
+	KUNIT_ASSERT_TRUE(test, mv_cpuid_lookup(tab, n, 1, 0, &r));
+	KUNIT_EXPECT_EQ(test, r.ecx & BIT(26), BIT(26));	/* XSAVE */
+	KUNIT_EXPECT_EQ(test, r.ecx & (BIT(12) | BIT(28) | BIT(29)), 0u);
+	KUNIT_ASSERT_TRUE(test, mv_cpuid_lookup(tab, n, 7, 0, &r));
+	KUNIT_EXPECT_EQ(test, r.ebx & BIT(5), 0u);		/* AVX2 */
+	KUNIT_ASSERT_TRUE(test, mv_cpuid_lookup(tab, n, 0xd, 0, &r));
+	KUNIT_EXPECT_EQ(test, r.eax, 0x3u);
+	KUNIT_EXPECT_EQ(test, r.ecx, 576u);
+	KUNIT_EXPECT_FALSE(test, mv_cpuid_lookup(tab, n, 0xd, 2, &r));
+	KUNIT_EXPECT_EQ(test, mv_cpuid_xcr0_mask(tab, n, 0x2ff), 0x3ull);
 }
 
 /* ---- XSAVE helpers ---------------------------------------------------- */
@@ -409,6 +439,7 @@ static struct kunit_case mv_cpuid_cases[] = {
 	KUNIT_CASE_PARAM(mv_test_default_table, filter_gen_params),
 	KUNIT_CASE(mv_test_default_table_truncated),
 	KUNIT_CASE(mv_test_default_table_no_osxsave),
+	KUNIT_CASE(mv_test_default_table_host_xcr0_no_avx),
 	KUNIT_CASE(mv_test_xsave_size),
 	KUNIT_CASE(mv_test_xcr0_mask),
 	KUNIT_CASE_PARAM(mv_test_xcr0_valid, xcr0_gen_params),
