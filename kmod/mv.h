@@ -19,6 +19,7 @@
 #include "insn_decode.h"
 #include "irq_queue.h"
 #include "msr.h"
+#include "ring.h"
 
 #define MV_MAX_VMS		16
 #define MV_MAX_VCPUS		8
@@ -48,6 +49,7 @@ struct mv_vm {
 	struct mv_ept ept;
 	struct mv_vcpu *vcpus[MV_MAX_VCPUS];
 	unsigned int nr_vcpus;
+	struct mv_ring *ring;	/* ring.c; set once, under lock */
 };
 
 /* Indices into mv_vcpu.gprs: the x86 register numbers (SDM Vol. 2A 2.1.5). */
@@ -105,6 +107,7 @@ struct mv_vcpu {
 	struct mv_pending_pio pio;
 	struct mv_insn mmio_insn;	/* MMIO instruction awaiting its read */
 	u64 mmio_gpa;		/* and the address of that read */
+	struct mv_ring_op ring_op;	/* ring-served access in flight */
 
 	u64 cr0_shadow_mask;	/* CR0 bits owned by the host */
 	u64 cr4_shadow_mask;

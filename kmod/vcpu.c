@@ -286,6 +286,44 @@ static int complete_pending(struct mv_vcpu *vcpu)
 	}
 }
 
+/*
+ * The exit in the run page goes to userspace unless its range is
+ * ring-served (ring.c): then the request is posted and, unless it is a
+ * posted write, its completion awaited here, finishing a read as RUN
+ * would after a classic exit. Also resumes an access a signal
+ * interrupted. Returns like an exit handler (exit.h).
+ */
+static int serve_ring_exit(struct mv_vcpu *vcpu)
+{
+	struct mv_ring_op *op = &vcpu->ring_op;
+	int ret;
+
+	for (;;) {
+		if (op->state == MV_RING_OP_IDLE && !mv_ring_claim(vcpu))
+			return 0;
+		if (op->state == MV_RING_OP_POST) {
+			ret = mv_ring_post(vcpu);
+			if (ret)
+				return ret == -EPIPE ? 0 : ret;
+			if (op->state == MV_RING_OP_IDLE)
+				return 1;	/* a posted write */
+		}
+		ret = mv_ring_await(vcpu);
+		if (ret)
+			return ret == -EPIPE ? 0 : ret;
+		if (op->req.flags & MV_RING_REQ_WRITE)
+			return 1;
+		preempt_disable();
+		mv_vmcs_load(vcpu);
+		ret = complete_pending(vcpu);
+		vcpu->run->guest_rip = vmcs_readl(GUEST_RIP);
+		preempt_enable();
+		/* 0: the write half of a read-modify-write; serve it too. */
+		if (ret)
+			return ret;
+	}
+}
+
 static int vcpu_run(struct mv_vcpu *vcpu)
 {
 	struct mv_run *run = vcpu->run;
@@ -302,10 +340,16 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 	/* The guest's FPU registers stay loaded for the whole loop. */
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
 
-	preempt_disable();
-	mv_vmcs_load(vcpu);
-	ret = complete_pending(vcpu);
-	preempt_enable();
+	if (mv_ring_check_broken(vcpu)) {
+		ret = 0;
+	} else if (vcpu->ring_op.state != MV_RING_OP_IDLE) {
+		ret = serve_ring_exit(vcpu);
+	} else {
+		preempt_disable();
+		mv_vmcs_load(vcpu);
+		ret = complete_pending(vcpu);
+		preempt_enable();
+	}
 
 	while (ret > 0) {
 		/* HLT with interrupts enabled: sleep until an event is queued. */
@@ -342,6 +386,8 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 		}
 		run->guest_rip = vmcs_readl(GUEST_RIP);
 		preempt_enable();
+		if (ret == 0)
+			ret = serve_ring_exit(vcpu);
 	}
 
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
@@ -517,6 +563,7 @@ static int mv_vcpu_release(struct inode *inode, struct file *filp)
 	struct mv_vm *vm = vcpu->vm;
 
 	mv_vmcs_clear(vcpu);
+	mv_ring_vcpu_release(vcpu);
 	mutex_lock(&vm->lock);
 	vm->vcpus[vcpu->id] = NULL;
 	vm->nr_vcpus--;

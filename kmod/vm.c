@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * VM objects and the VM fd: memory slots and vCPU creation.
+ * VM objects and the VM fd: memory slots, vCPU creation, and the exit
+ * rings (ring.c), which are the only thing mmap() of a VM fd maps.
  *
  * Guest memory is anonymous memory of the VMM. A slot pins its pages for
  * its whole lifetime (FOLL_LONGTERM) and maps them with EPT; there is no
@@ -167,6 +168,7 @@ static void mv_vm_release_ref(struct kref *ref)
 	struct mv_vm *vm = container_of(ref, struct mv_vm, ref);
 	int i;
 
+	mv_ring_destroy(vm);
 	for (i = 0; i < MV_MAX_SLOTS; i++) {
 		if (vm->slots[i]) {
 			unmap_and_unpin(vm, vm->slots[i], vm->slots[i]->npages);
@@ -194,9 +196,18 @@ static long mv_vm_ioctl(struct file *filp, unsigned int cmd,
 		return set_memory_slot(vm, (void __user *)arg);
 	case MV_CREATE_VCPU:
 		return mv_create_vcpu_fd(vm, arg);
+	case MV_SETUP_RINGS:
+		return mv_ring_setup(vm, (void __user *)arg);
+	case MV_SET_RING_RANGE:
+		return mv_ring_set_range(vm, (void __user *)arg);
 	default:
 		return -ENOTTY;
 	}
+}
+
+static int mv_vm_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	return mv_ring_mmap(filp->private_data, vma);
 }
 
 static int mv_vm_release(struct inode *inode, struct file *filp)
@@ -209,6 +220,7 @@ static const struct file_operations mv_vm_fops = {
 	.owner		= THIS_MODULE,
 	.unlocked_ioctl	= mv_vm_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
+	.mmap		= mv_vm_mmap,
 	.release	= mv_vm_release,
 	.llseek		= noop_llseek,
 };

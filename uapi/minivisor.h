@@ -105,6 +105,175 @@ struct mv_memory_slot {
 /* Returns a new vCPU fd. The argument is the vCPU id, < max_vcpus. */
 #define MV_CREATE_VCPU		_IO(MV_IOCTL_MAGIC, 0x11)
 
+/* ---- exit forwarding through shared rings (0x12..0x13) -------------- */
+
+/*
+ * Port-I/O and MMIO accesses to ranges registered with MV_SET_RING_RANGE
+ * do not return the vCPU thread to userspace. The kernel writes a request
+ * record into a request ring shared with the VMM; a device thread consumes
+ * it and, for every request that is not posted, writes a completion
+ * record into a completion ring. The vCPU waits in the kernel for that
+ * completion; for a posted write it does not wait at all.
+ *
+ * Setup, once per VM: MV_SETUP_RINGS, then mmap() the VM fd at offset
+ * MV_RING_MMAP_OFFSET for layout.mmap_size bytes (MAP_SHARED, read and
+ * write), then register ranges. Everything is freed with the VM.
+ *
+ * Layout. layout.* are byte offsets from the start of the mapping:
+ *   req_head, req_tail, cpl_head, cpl_tail    __u32 ring indices
+ *   req_mask, cpl_mask                        __u32, entries - 1 (constant)
+ *   kernel_flags                              __u32, MV_RING_KF_*
+ *   user_flags                                __u32, MV_RING_UF_*
+ *   req_array, cpl_array                      the record arrays
+ * Indices run freely over all 32-bit values; record i lives at
+ * array[i & mask]; a ring holds tail - head records (mod 2^32), 0 up to
+ * its size.
+ *
+ * Ownership and memory ordering:
+ *   request ring     the kernel produces: it writes the record, then
+ *                    stores req_tail with release semantics. The VMM
+ *                    loads req_tail with acquire, reads the records
+ *                    [req_head, req_tail), then stores req_head with
+ *                    release; the kernel may then reuse those slots.
+ *   completion ring  the VMM produces: writes the record, then stores
+ *                    cpl_tail with release. The kernel loads cpl_tail
+ *                    with acquire, reads the records, then stores
+ *                    cpl_head with release.
+ *   Only the owner writes an index; the kernel keeps its own copy of the
+ *   indices it owns and never reads them back from the shared page.
+ *
+ * Notification:
+ *   kernel -> VMM   after publishing requests the kernel signals
+ *                   req_eventfd (poll()/epoll/read() it), unless the
+ *                   VMM has set MV_RING_UF_POLLING (it busy-polls
+ *                   req_tail) or gave no eventfd (-1).
+ *   VMM -> kernel   a vCPU that must wait (for a completion, or for room
+ *                   in a full request ring) spins up to busy_poll_us,
+ *                   then sets MV_RING_KF_NEED_KICK and sleeps. After
+ *                   publishing cpl_tail or req_head the VMM issues a full
+ *                   memory barrier, reads kernel_flags and, if
+ *                   NEED_KICK is set, writes 1 to kick_eventfd. (The
+ *                   kernel sets the flag, has a full barrier, then
+ *                   re-reads the indices before sleeping, so one of the
+ *                   two sides always sees the other.) Writing the eventfd
+ *                   when the flag is clear is harmless.
+ *
+ * Guarantees:
+ *   - Nothing is lost, duplicated or reordered. Each request carries a
+ *     sequence number, 1, 2, 3, ... per VM, without gaps. Per vCPU, ring
+ *     order is guest program order. A VMM that serves requests in ring
+ *     order gives a read the effect of every posted write before it.
+ *   - A full request ring applies back-pressure: the vCPU waits (RUN
+ *     returns -EINTR with MV_EXIT_INTR on a signal; the next RUN resumes
+ *     the same access, which is posted exactly once).
+ *   - A vCPU has at most one request awaiting completion, so a completion
+ *     ring with at least max_vcpus entries never overflows.
+ *   - The kernel reads each index and record the VMM can write once and
+ *     checks it. A request head outside [tail - entries, tail], a
+ *     completion tail more than cpl entries ahead, or a completion that
+ *     matches no waiting request (wrong vcpu or seq, non-zero reserved)
+ *     stops the whole VM: every vCPU's RUN then returns
+ *     MV_EXIT_INTERNAL_ERROR with suberror MV_INTERNAL_RING (data[0] one
+ *     of MV_RING_ERR_*, data[1] the offending value) and the kernel sets
+ *     MV_RING_KF_BROKEN. The VM cannot run again.
+ *
+ * What is ring-served: IN/OUT and INS/OUTS of one item, and every MMIO
+ * access the decoder makes (see struct mv_exit_mmio: a read-modify-write
+ * is a read request, then a write request), when the whole access lies in
+ * a registered range. REP INS/OUTS moving several items use the classic
+ * MV_EXIT_IO exit even inside a ring range.
+ */
+#define MV_RING_MMAP_OFFSET	0
+#define MV_RING_MAX_ENTRIES	65536	/* per ring, a power of two */
+#define MV_RING_MIN_REQ_ENTRIES	2
+#define MV_RING_MAX_BUSY_POLL_US	1000
+#define MV_RING_MAX_RANGES	32
+
+/* kernel_flags (written by the kernel only) */
+#define MV_RING_KF_NEED_KICK	(1u << 0)	/* a vCPU sleeps: kick it */
+#define MV_RING_KF_BROKEN	(1u << 1)	/* the VM is stopped */
+/* user_flags (written by the VMM only) */
+#define MV_RING_UF_POLLING	(1u << 0)	/* don't signal req_eventfd */
+
+/* struct mv_ring_req.flags */
+#define MV_RING_REQ_WRITE	(1u << 0)	/* else a read */
+#define MV_RING_REQ_PIO		(1u << 1)	/* addr is a port, else a GPA */
+#define MV_RING_REQ_POSTED	(1u << 2)	/* no completion expected */
+
+struct mv_ring_req {
+	__u64 seq;		/* 1, 2, 3, ... per VM */
+	__u64 addr;		/* guest-physical address or port */
+	__u8  data[8];		/* write: the value (little-endian); read: 0 */
+	__u32 vcpu;		/* id of the vCPU that made the access */
+	__u8  len;		/* 1, 2, 4 or 8 */
+	__u8  flags;		/* MV_RING_REQ_* */
+	__u16 reserved;		/* 0 */
+};
+
+struct mv_ring_cpl {
+	__u64 seq;		/* of the request completed */
+	__u8  data[8];		/* read: the value (little-endian) */
+	__u32 vcpu;		/* the request's vcpu */
+	__u32 reserved;		/* must be 0 */
+};
+
+struct mv_ring_layout {
+	/* out: byte offsets into the mapping, and sizes */
+	__u32 req_head, req_tail, req_mask, req_array;
+	__u32 cpl_head, cpl_tail, cpl_mask, cpl_array;
+	__u32 kernel_flags, user_flags;
+	__u32 req_entries, cpl_entries;
+	__u64 mmap_size;
+	__u64 reserved[4];
+};
+
+/*
+ * in: req_entries a power of two, MV_RING_MIN_REQ_ENTRIES..
+ *     MV_RING_MAX_ENTRIES; cpl_entries a power of two, max_vcpus..
+ *     MV_RING_MAX_ENTRIES; req_eventfd an eventfd or -1; kick_eventfd an
+ *     eventfd; busy_poll_us <= MV_RING_MAX_BUSY_POLL_US; flags and
+ *     reserved 0. -EINVAL for a bad value, -EBADF if an fd is not an
+ *     eventfd, -EBUSY if the VM's rings exist already.
+ * out: layout.
+ */
+struct mv_ring_setup {
+	__u32 req_entries;
+	__u32 cpl_entries;
+	__s32 req_eventfd;
+	__s32 kick_eventfd;
+	__u32 busy_poll_us;
+	__u32 flags;
+	__u64 reserved[2];
+	struct mv_ring_layout layout;
+};
+
+#define MV_SETUP_RINGS		_IOWR(MV_IOCTL_MAGIC, 0x12, struct mv_ring_setup)
+
+#define MV_RING_SPACE_PIO	0	/* base and len in ports, 0..0xffff */
+#define MV_RING_SPACE_MMIO	1	/* guest-physical addresses */
+
+/* struct mv_ring_range.flags */
+#define MV_RING_RANGE_POSTED	(1u << 0)	/* writes do not wait */
+#define MV_RING_RANGE_REMOVE	(1u << 1)	/* unregister base/len */
+
+/*
+ * Register [base, base + len) of a space as ring-served, or with
+ * MV_RING_RANGE_REMOVE unregister exactly that range. -ENXIO before
+ * MV_SETUP_RINGS; -EINVAL bad space, flags, reserved, len 0, wrap, or a
+ * port range past 0xffff; -EEXIST overlap; -ENOSPC MV_RING_MAX_RANGES
+ * ranges already; -ENOENT removing a range that is not registered. Takes
+ * effect for the next access of every vCPU.
+ */
+struct mv_ring_range {
+	__u32 space;		/* MV_RING_SPACE_* */
+	__u32 flags;		/* MV_RING_RANGE_* */
+	__u64 base;
+	__u64 len;
+	__u64 reserved;		/* must be 0 */
+};
+
+#define MV_SET_RING_RANGE	_IOW(MV_IOCTL_MAGIC, 0x13, struct mv_ring_range)
+
 /* ---------------------------------------------------------------------- */
 /* vCPU fd                                                                 */
 /* ---------------------------------------------------------------------- */
@@ -232,6 +401,18 @@ struct mv_exit_fail_entry {
 #define MV_INTERNAL_UNHANDLED_EXIT	1
 #define MV_INTERNAL_EMULATION		2
 #define MV_INTERNAL_STRING_IO		3
+/*
+ * RING: the VM's shared rings were corrupted by the VMM (see "exit
+ *   forwarding through shared rings"). data[0] MV_RING_ERR_*, [1] the
+ *   offending value (index, vcpu, seq or reserved field).
+ */
+#define MV_INTERNAL_RING		4
+
+#define MV_RING_ERR_REQ_HEAD		1	/* req_head out of range */
+#define MV_RING_ERR_CPL_TAIL		2	/* cpl_tail out of range */
+#define MV_RING_ERR_CPL_VCPU		3	/* no such vCPU waiting */
+#define MV_RING_ERR_CPL_SEQ		4	/* seq not the awaited one */
+#define MV_RING_ERR_CPL_RESERVED	5	/* reserved field not 0 */
 
 struct mv_exit_internal {
 	__u32 suberror;
@@ -293,7 +474,11 @@ struct mv_exit_stats {
 	__u64 total_exits;
 	__u64 exits[MV_NR_EXIT_REASONS];	/* indexed by basic reason */
 	__u64 userspace_exits;			/* RUN returns to userspace */
-	__u64 reserved[7];
+	/* Accesses served through the rings instead of userspace exits. */
+	__u64 ring_posted;		/* posted writes */
+	__u64 ring_waited;		/* requests that waited for completion */
+	__u64 ring_full_waits;		/* times the request ring was full */
+	__u64 reserved[4];
 };
 
 #define MV_GET_EXIT_STATS	_IOR(MV_IOCTL_MAGIC, 0x28, struct mv_exit_stats)

@@ -41,6 +41,7 @@ KMOD_SOURCES=(
 	insn_decode.c
 	insn_emulate.c
 	validate.c
+	ring_proto.c
 )
 
 # shellcheck disable=SC2034 # read by common.sh
