@@ -356,14 +356,12 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 		if (vcpu->halted) {
 			if (wait_event_interruptible(vcpu->wq,
 						     mv_vcpu_has_events(vcpu))) {
-				run->exit_reason = MV_EXIT_INTR;
 				ret = -EINTR;
 				break;
 			}
 			vcpu->halted = false;
 		}
 		if (signal_pending(current)) {
-			run->exit_reason = MV_EXIT_INTR;
 			ret = -EINTR;
 			break;
 		}
@@ -390,6 +388,9 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 			ret = serve_ring_exit(vcpu);
 	}
 
+	/* A signal in HLT, before an entry or in a ring wait (ring.c). */
+	if (ret == -EINTR)
+		run->exit_reason = MV_EXIT_INTR;
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 	restore_host_user_state(&host);
 	if (ret == 0)

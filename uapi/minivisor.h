@@ -163,9 +163,12 @@ struct mv_memory_slot {
  *     sequence number, 1, 2, 3, ... per VM, without gaps. Per vCPU, ring
  *     order is guest program order. A VMM that serves requests in ring
  *     order gives a read the effect of every posted write before it.
- *   - A full request ring applies back-pressure: the vCPU waits (RUN
- *     returns -EINTR with MV_EXIT_INTR on a signal; the next RUN resumes
- *     the same access, which is posted exactly once).
+ *   - A full request ring applies back-pressure: the vCPU waits.
+ *   - Waits are interruptible. On a signal RUN returns -EINTR with
+ *     MV_EXIT_INTR and the access stays pending: the next RUN resumes
+ *     waiting for room (the request is then posted exactly once) or for
+ *     the same completion (which may be written while the vCPU is out of
+ *     RUN).
  *   - A vCPU has at most one request awaiting completion, so a completion
  *     ring with at least max_vcpus entries never overflows.
  *   - The kernel reads each index and record the VMM can write once and
@@ -175,7 +178,13 @@ struct mv_memory_slot {
  *     stops the whole VM: every vCPU's RUN then returns
  *     MV_EXIT_INTERNAL_ERROR with suberror MV_INTERNAL_RING (data[0] one
  *     of MV_RING_ERR_*, data[1] the offending value) and the kernel sets
- *     MV_RING_KF_BROKEN. The VM cannot run again.
+ *     MV_RING_KF_BROKEN. The VM cannot run again. Indices and records
+ *     are checked when the kernel uses them: the request head when it
+ *     posts, completions when a vCPU waits for one.
+ *   - struct mv_exit_stats counts per vCPU: ring_posted posted writes,
+ *     ring_waited requests that waited for their completion,
+ *     ring_full_waits accesses that found the request ring full (once
+ *     per access, however long it waited).
  *
  * What is ring-served: IN/OUT and INS/OUTS of one item, and every MMIO
  * access the decoder makes (see struct mv_exit_mmio: a read-modify-write
@@ -189,10 +198,13 @@ struct mv_memory_slot {
 #define MV_RING_MAX_BUSY_POLL_US	1000
 #define MV_RING_MAX_RANGES	32
 
-/* kernel_flags (written by the kernel only) */
+/*
+ * kernel_flags (written by the kernel only). BROKEN: the VM is stopped;
+ * no eventfd is signalled when that happens.
+ */
 #define MV_RING_KF_NEED_KICK	(1u << 0)	/* a vCPU sleeps: kick it */
-#define MV_RING_KF_BROKEN	(1u << 1)	/* the VM is stopped */
-/* user_flags (written by the VMM only) */
+#define MV_RING_KF_BROKEN	(1u << 1)
+/* user_flags (written by the VMM only, at any time) */
 #define MV_RING_UF_POLLING	(1u << 0)	/* don't signal req_eventfd */
 
 /* struct mv_ring_req.flags */
@@ -200,6 +212,11 @@ struct mv_memory_slot {
 #define MV_RING_REQ_PIO		(1u << 1)	/* addr is a port, else a GPA */
 #define MV_RING_REQ_POSTED	(1u << 2)	/* no completion expected */
 
+/*
+ * Requests the kernel writes always have: len 1, 2 or 4 for port I/O and
+ * 1, 2, 4 or 8 for MMIO; data bytes past len zero; POSTED only with
+ * WRITE; reserved 0.
+ */
 struct mv_ring_req {
 	__u64 seq;		/* 1, 2, 3, ... per VM */
 	__u64 addr;		/* guest-physical address or port */
@@ -212,7 +229,7 @@ struct mv_ring_req {
 
 struct mv_ring_cpl {
 	__u64 seq;		/* of the request completed */
-	__u8  data[8];		/* read: the value (little-endian) */
+	__u8  data[8];		/* read: the value; write: ignored */
 	__u32 vcpu;		/* the request's vcpu */
 	__u32 reserved;		/* must be 0 */
 };
@@ -229,12 +246,16 @@ struct mv_ring_layout {
 
 /*
  * in: req_entries a power of two, MV_RING_MIN_REQ_ENTRIES..
- *     MV_RING_MAX_ENTRIES; cpl_entries a power of two, max_vcpus..
+ *     MV_RING_MAX_ENTRIES; cpl_entries a power of two, caps.max_vcpus..
  *     MV_RING_MAX_ENTRIES; req_eventfd an eventfd or -1; kick_eventfd an
- *     eventfd; busy_poll_us <= MV_RING_MAX_BUSY_POLL_US; flags and
- *     reserved 0. -EINVAL for a bad value, -EBADF if an fd is not an
+ *     eventfd (not -1, and not the same eventfd as req_eventfd);
+ *     busy_poll_us <= MV_RING_MAX_BUSY_POLL_US; flags, reserved and
+ *     layout 0. -EINVAL for a bad value, -EBADF if an fd is not an
  *     eventfd, -EBUSY if the VM's rings exist already.
  * out: layout.
+ * mmap() of the VM fd: -ENXIO before MV_SETUP_RINGS; -EINVAL unless the
+ * offset is MV_RING_MMAP_OFFSET, the length layout.mmap_size and the
+ * mapping MAP_SHARED. A child of fork() does not inherit the mapping.
  */
 struct mv_ring_setup {
 	__u32 req_entries;
@@ -258,7 +279,8 @@ struct mv_ring_setup {
 
 /*
  * Register [base, base + len) of a space as ring-served, or with
- * MV_RING_RANGE_REMOVE unregister exactly that range. -ENXIO before
+ * MV_RING_RANGE_REMOVE unregister the range registered with exactly this
+ * space, base and len (MV_RING_RANGE_POSTED is ignored then). -ENXIO before
  * MV_SETUP_RINGS; -EINVAL bad space, flags, reserved, len 0, wrap, or a
  * port range past 0xffff; -EEXIST overlap; -ENOSPC MV_RING_MAX_RANGES
  * ranges already; -ENOENT removing a range that is not registered. Takes
@@ -319,18 +341,19 @@ struct mv_sregs {
 
 /* struct mv_run.exit_reason */
 #define MV_EXIT_NONE		0
-#define MV_EXIT_HLT		1	/* HLT with interrupts disabled and
-					 * no NMI queued: nothing can wake
-					 * the guest. With RFLAGS.IF = 1, HLT
-					 * waits in the kernel instead. */
+/*
+ * MV_EXIT_HLT: HLT with interrupts disabled and no NMI queued, so nothing
+ * can wake the guest. With RFLAGS.IF = 1, HLT waits in the kernel instead.
+ * MV_EXIT_INTR: RUN failed with EINTR (a signal, or immediate_exit); the
+ * guest is resumable with another RUN.
+ */
+#define MV_EXIT_HLT		1
 #define MV_EXIT_IO		2	/* port I/O, see run->io */
 #define MV_EXIT_MMIO		3	/* access outside every slot, run->mmio */
 #define MV_EXIT_SHUTDOWN	4	/* triple fault */
 #define MV_EXIT_FAIL_ENTRY	5	/* VM entry failed, run->fail_entry */
 #define MV_EXIT_INTERNAL_ERROR	6	/* run->internal */
-#define MV_EXIT_INTR		7	/* RUN failed with EINTR: signal or
-					 * immediate_exit; the guest is
-					 * resumable with another RUN */
+#define MV_EXIT_INTR		7	/* signal or immediate_exit */
 #define MV_EXIT_MSR		8	/* unhandled MSR, run->msr */
 
 #define MV_IO_IN		0

@@ -233,6 +233,17 @@ void mv_describe_internal(const struct mv_exit_internal *in,
 			append(buf, len, &pos, "  rip 0x%llx\n",
 			       (unsigned long long)d[1]);
 		return;
+	case MV_INTERNAL_RING:
+		/* data: MV_RING_ERR_*, the offending value */
+		if (n >= 1)
+			append(buf, len, &pos, "  the module stopped the VM: the tool broke the shared-ring protocol: MV_RING_ERR_%s (%llu)%s",
+			       mv_ring_err_name(d[0]), (unsigned long long)d[0],
+			       n >= 2 ? "" : "\n");
+		if (n >= 2)
+			append(buf, len, &pos, ", value 0x%llx\n",
+			       (unsigned long long)d[1]);
+		append(buf, len, &pos, "  a bug in userspace/ring_service.c (or a module that does not match the tool): rerun without --ring to use classic exits\n");
+		return;
 	default:
 		for (i = 0; i < n; i++)
 			append(buf, len, &pos, "  data[%u] = 0x%llx\n", i,

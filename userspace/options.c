@@ -11,7 +11,9 @@
 void mv_print_run_usage(FILE *out)
 {
 	fputs("Usage: minivisor run [--mem SIZE] [--entry real|long] [--msr-policy gp|exit]\n"
-	      "                     [--cpus N] [--stats] GUEST.bin\n"
+	      "                     [--cpus N] [--stats] [--ring NAME[:posted|:sync]]...\n"
+	      "                     [--ring-entries N] [--ring-busy-poll US] [--ring-poll]\n"
+	      "                     GUEST.bin\n"
 	      "\n"
 	      "Run the flat binary GUEST.bin on N vCPUs (default 1). It is loaded at\n"
 	      "guest-physical 0x10000 and entered there (see userspace/README.md for the\n"
@@ -30,6 +32,18 @@ void mv_print_run_usage(FILE *out)
 	      "                      one thread each, all at the same entry point; vCPU i\n"
 	      "                      starts with RBX = i and its own stack (README.md)\n"
 	      "      --stats         after the guest stops, print VM-exit statistics to stdout\n"
+	      "      --ring NAME[:posted|:sync]\n"
+	      "                      serve the device ranges registered under NAME (e.g.\n"
+	      "                      ring-test, console) in the kernel through shared rings\n"
+	      "                      and a device thread instead of exits to the vCPU thread;\n"
+	      "                      sync (default): every access waits for the device;\n"
+	      "                      posted: writes do not wait. Repeatable (one per NAME)\n"
+	      "      --ring-entries N  request ring entries, a power of two " MV_STR(MV_RING_ENTRIES_MIN) ".." MV_STR(MV_RING_ENTRIES_MAX) "\n"
+	      "                      (default " MV_STR(MV_RING_ENTRIES_DEFAULT) "); a full ring makes vCPUs wait\n"
+	      "      --ring-busy-poll US  a vCPU waiting on the rings spins US microseconds\n"
+	      "                      (0.." MV_STR(MV_RING_BUSY_POLL_MAX) ", default 0) before it sleeps\n"
+	      "      --ring-poll     the device thread busy-polls the request ring (one host\n"
+	      "                      CPU at 100%) instead of sleeping on an eventfd\n"
 	      "  -h, --help          show this help\n"
 	      "\n"
 	      "Exit status: the byte the guest wrote to port 0xf4; 0 if it executed HLT;\n"
@@ -126,6 +140,98 @@ static int parse_entry(const char *arg, struct mv_run_opts *o, char *err,
 }
 
 /*
+ * A decimal number up to @max (no sign, no suffix). Returns 0, or -1 if
+ * @arg is not a number or is larger than @max.
+ */
+static int parse_uint(const char *arg, unsigned long max, unsigned long *out)
+{
+	unsigned long n = 0;
+	const char *p;
+
+	for (p = arg; *p >= '0' && *p <= '9'; p++)
+		if (n <= max)	/* saturates: no overflow */
+			n = n * 10 + (unsigned long)(*p - '0');
+	if (p == arg || *p || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* --ring NAME, NAME:posted or NAME:sync. */
+static int parse_ring(const char *arg, struct mv_run_opts *o, char *err,
+		      size_t errlen)
+{
+	const char *colon = strrchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+	struct mv_ring_opt *r;
+	bool posted = false;
+	unsigned int i;
+
+	if (colon && !strcmp(colon + 1, "posted")) {
+		posted = true;
+	} else if (colon && strcmp(colon + 1, "sync")) {
+		snprintf(err, errlen, "--ring '%s': expected NAME, NAME:posted or NAME:sync", arg);
+		return -1;
+	}
+	if (len == 0) {
+		snprintf(err, errlen, "--ring '%s': missing the device NAME (e.g. --ring ring-test)", arg);
+		return -1;
+	}
+	if (len >= MV_RING_NAME_MAX) {
+		snprintf(err, errlen, "--ring '%s': device NAME too long (at most %d characters)",
+			 arg, MV_RING_NAME_MAX - 1);
+		return -1;
+	}
+	for (i = 0; i < o->nr_rings; i++) {
+		if (strlen(o->rings[i].name) == len &&
+		    !strncmp(o->rings[i].name, arg, len)) {
+			snprintf(err, errlen, "--ring '%s': device %.*s given twice: give each NAME once",
+				 arg, (int)len, arg);
+			return -1;
+		}
+	}
+	if (o->nr_rings == MV_RING_OPTS_MAX) {
+		snprintf(err, errlen, "--ring '%s': at most %d --ring options", arg,
+			 MV_RING_OPTS_MAX);
+		return -1;
+	}
+	r = &o->rings[o->nr_rings++];
+	memcpy(r->name, arg, len);
+	r->name[len] = '\0';
+	r->posted = posted;
+	return 0;
+}
+
+static int parse_ring_entries(const char *arg, struct mv_run_opts *o,
+			      char *err, size_t errlen)
+{
+	unsigned long n;
+
+	if (parse_uint(arg, MV_RING_ENTRIES_MAX, &n) ||
+	    n < MV_RING_ENTRIES_MIN || (n & (n - 1))) {
+		snprintf(err, errlen, "--ring-entries '%s': expected a power of two, %d..%d",
+			 arg, MV_RING_ENTRIES_MIN, MV_RING_ENTRIES_MAX);
+		return -1;
+	}
+	o->ring_entries = (uint32_t)n;
+	return 0;
+}
+
+static int parse_ring_busy_poll(const char *arg, struct mv_run_opts *o,
+				char *err, size_t errlen)
+{
+	unsigned long n;
+
+	if (parse_uint(arg, MV_RING_BUSY_POLL_MAX, &n)) {
+		snprintf(err, errlen, "--ring-busy-poll '%s': expected microseconds, 0..%d",
+			 arg, MV_RING_BUSY_POLL_MAX);
+		return -1;
+	}
+	o->ring_busy_poll_us = (uint32_t)n;
+	return 0;
+}
+
+/*
  * If argv[*i] is the option @name (long form "--name", or @short_name),
  * stores its value (from "--name=VALUE" or the next argument) in @val.
  * Returns 1 if matched, 0 if not, -1 on a missing value.
@@ -155,6 +261,7 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 		      char *err, size_t errlen)
 {
 	bool options_done = false;
+	const char *ring_tuning = NULL;	/* a --ring-* option seen */
 	const char *val;
 	int i, m;
 
@@ -162,6 +269,7 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 	o->mem_size = MV_MEM_DEFAULT;
 	o->entry = MV_ENTRY_REAL;
 	o->cpus = 1;
+	o->ring_entries = MV_RING_ENTRIES_DEFAULT;
 	err[0] = '\0';
 
 	for (i = 1; i < argc; i++) {
@@ -186,6 +294,40 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 		}
 		if (!strcmp(a, "--stats")) {
 			o->stats = true;
+			continue;
+		}
+		if (!strcmp(a, "--ring-poll")) {
+			o->ring_poll = true;
+			ring_tuning = a;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--ring", NULL, &val, err,
+				 errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (parse_ring(val, o, err, errlen))
+				return -1;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--ring-entries", NULL, &val,
+				 err, errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (parse_ring_entries(val, o, err, errlen))
+				return -1;
+			ring_tuning = "--ring-entries";
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--ring-busy-poll", NULL, &val,
+				 err, errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (parse_ring_busy_poll(val, o, err, errlen))
+				return -1;
+			ring_tuning = "--ring-busy-poll";
 			continue;
 		}
 		m = match_valued(argc, argv, &i, "--mem", "-m", &val, err,
@@ -229,6 +371,12 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 	}
 	if (!o->guest) {
 		snprintf(err, errlen, "missing GUEST.bin (the flat binary to run)");
+		return -1;
+	}
+	/* Silently ignoring it would hide a typo in the --ring option. */
+	if (ring_tuning && !o->nr_rings) {
+		snprintf(err, errlen, "%s has no effect without --ring NAME: add --ring NAME or drop %s",
+			 ring_tuning, ring_tuning);
 		return -1;
 	}
 	return 0;

@@ -13,6 +13,19 @@
 /* The most --cpus accepts; the module's caps.max_vcpus may be lower. */
 #define MV_CPUS_MAX	8
 
+/* --ring: at most this many NAMEs, each at most MV_RING_NAME_MAX - 1 long. */
+#define MV_RING_OPTS_MAX	16
+#define MV_RING_NAME_MAX	32
+#define MV_RING_ENTRIES_DEFAULT	64
+#define MV_RING_ENTRIES_MIN	2	/* MV_RING_MIN_REQ_ENTRIES */
+#define MV_RING_ENTRIES_MAX	65536	/* MV_RING_MAX_ENTRIES */
+#define MV_RING_BUSY_POLL_MAX	1000	/* MV_RING_MAX_BUSY_POLL_US */
+
+struct mv_ring_opt {
+	char name[MV_RING_NAME_MAX];	/* a bus range name */
+	bool posted;			/* NAME:posted */
+};
+
 struct mv_run_opts {
 	uint64_t mem_size;
 	enum mv_entry entry;
@@ -20,14 +33,23 @@ struct mv_run_opts {
 	unsigned int cpus;	/* --cpus: number of vCPUs, 1..MV_CPUS_MAX */
 	uint32_t msr_policy;	/* MV_MSR_POLICY_*; default GP */
 	bool help;		/* --help seen: print usage, ignore the rest */
+	/* Exit forwarding through rings: none when nr_rings is 0. */
+	struct mv_ring_opt rings[MV_RING_OPTS_MAX];
+	unsigned int nr_rings;
+	uint32_t ring_entries;	/* --ring-entries: request ring size */
+	uint32_t ring_busy_poll_us; /* --ring-busy-poll */
+	bool ring_poll;		/* --ring-poll: the device thread spins */
 	const char *guest;	/* points into argv */
 };
 
 /*
  * argv[0] is the subcommand ("run"). Accepts --mem SIZE / --mem=SIZE /
  * -m SIZE, --entry real|long / --entry=..., --msr-policy gp|exit /
- * --msr-policy=..., --cpus N / --cpus=N, --stats, -h / --help, "--",
- * and exactly one GUEST path. Returns 0, or -1 with a one-line message
+ * --msr-policy=..., --cpus N / --cpus=N, --stats, --ring NAME[:posted|
+ * :sync] (repeatable), --ring-entries N, --ring-busy-poll US, --ring-poll
+ * (the last three only with --ring), -h / --help, "--", and exactly one
+ * GUEST path. Whether a --ring NAME exists is checked later, against the
+ * bus (run.c). Returns 0, or -1 with a one-line message
  * naming the problem and the expected form in @err.
  */
 int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,

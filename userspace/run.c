@@ -2,6 +2,8 @@
 /*
  * `minivisor run`: one VM, one memory slot for all of RAM at GPA 0, one
  * vCPU, the default devices; RUN and dispatch exits until the vCPU stops.
+ * With --ring, the named devices' ranges are served through the shared
+ * rings by a device thread (ring_service.c) instead of exits.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -16,6 +18,7 @@
 #include "loader.h"
 #include "loop.h"
 #include "options.h"
+#include "ring_service.h"
 #include "size.h"
 #include "stats.h"
 #include "vcpu_ctx.h"
@@ -24,6 +27,7 @@
 #include "devices/debug_exit.h"
 #include "devices/irq_test.h"
 #include "devices/mmio_test.h"
+#include "devices/ring_test.h"
 #include "lib/libminivisor.h"
 
 /*
@@ -102,6 +106,17 @@ struct vm {
 	struct mv_console console;
 	struct mv_mmio_test mmio_test;
 	struct mv_irq_test irq_test;
+	struct mv_ring_test ring_test;
+	/* --ring: the rings and their device thread (unused without). */
+	bool ring_poll;
+	struct mv_rings rings;
+	struct mv_ring_service ring_svc;
+	bool ring_svc_inited;
+	/*
+	 * The contexts ring-served accesses run with: the device thread's
+	 * own, one per vCPU, so it never writes a vCPU thread's context.
+	 */
+	struct mv_vcpu_ctx ring_ctxs[MV_CPUS_MAX];
 };
 
 /* Checks of the request against what the module offers. */
@@ -163,10 +178,99 @@ static int setup_devices(struct vm *vm)
 		ret = mv_mmio_test_init(&vm->mmio_test, &vm->bus);
 	if (!ret)
 		ret = mv_irq_test_init(&vm->irq_test, &vm->bus, inject_event, vm);
+	if (!ret)
+		ret = mv_ring_test_init(&vm->ring_test, &vm->bus);
 	if (ret)
 		fprintf(stderr, "minivisor: registering the default devices failed: %s (a bug in userspace/devices)\n",
 			strerror(-ret));
 	return ret;
+}
+
+/* Serves every range of the bus named @r->name through the rings. */
+static int add_ring_ranges(struct vm *vm, const struct mv_ring_opt *r)
+{
+	static const uint32_t ring_space[MV_NR_SPACES] = {
+		[MV_SPACE_PIO] = MV_RING_SPACE_PIO,
+		[MV_SPACE_MMIO] = MV_RING_SPACE_MMIO,
+	};
+	unsigned int s, i;
+
+	for (s = 0; s < MV_NR_SPACES; s++) {
+		for (i = 0; i < vm->bus.nr_ranges[s]; i++) {
+			const struct mv_io_range *io = &vm->bus.ranges[s][i];
+
+			if (strcmp(io->name, r->name))
+				continue;
+			if (mv_set_ring_range(vm->vm_fd, ring_space[s],
+					      io->base, io->len,
+					      r->posted ? MV_RING_RANGE_POSTED
+							: 0) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* The smallest power of two >= @n (@n <= MV_RING_MAX_ENTRIES). */
+static uint32_t pow2_at_least(uint32_t n)
+{
+	uint32_t p = 1;
+
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+/*
+ * --ring: the rings, the ranges they serve and the device thread's state
+ * (the thread starts with the vCPUs). Returns 0 or an exit status.
+ */
+static int setup_rings(struct vm *vm, const struct mv_run_opts *o)
+{
+	char names[512];
+	uint32_t cpl_entries;
+	unsigned int i;
+	int ret;
+
+	if (!o->nr_rings)
+		return 0;
+	/* Unknown names first: a typo is likelier than a module problem. */
+	for (i = 0; i < o->nr_rings; i++) {
+		if (mv_ring_name_known(&vm->bus, o->rings[i].name))
+			continue;
+		mv_ring_list_names(&vm->bus, names, sizeof(names));
+		fprintf(stderr, "minivisor run: --ring %s: no device range is registered under that name; use one of: %s\nTry 'minivisor run --help'.\n",
+			o->rings[i].name, names);
+		return MV_STATUS_USAGE;
+	}
+	/* One waiting request per vCPU must always fit (uapi). */
+	cpl_entries = vm->caps.max_vcpus > 8 ? vm->caps.max_vcpus : 8;
+	if (cpl_entries > MV_RING_MAX_ENTRIES)
+		cpl_entries = MV_RING_MAX_ENTRIES;
+	cpl_entries = pow2_at_least(cpl_entries);
+	if (mv_setup_rings(vm->vm_fd, o->ring_entries, cpl_entries,
+			   o->ring_busy_poll_us, o->ring_poll, &vm->rings) < 0)
+		goto fail_lib;
+	vm->ring_poll = o->ring_poll;
+	for (i = 0; i < o->nr_rings; i++)
+		if (add_ring_ranges(vm, &o->rings[i]))
+			goto fail_lib;
+	for (i = 0; i < vm->nr_vcpus; i++)
+		mv_vcpu_ctx_init(&vm->ring_ctxs[i], i, NULL, 0);
+	ret = mv_ring_service_init(&vm->ring_svc, &vm->rings, &vm->bus,
+				   vm->ring_ctxs, vm->nr_vcpus,
+				   NULL, NULL);
+	if (ret) {
+		fprintf(stderr, "minivisor: cannot set up the ring device thread: %s\n",
+			strerror(-ret));
+		return MV_STATUS_SETUP_ERROR;
+	}
+	vm->ring_svc_inited = true;
+	return 0;
+
+fail_lib:
+	fprintf(stderr, "minivisor: %s\n", mv_last_error());
+	return MV_STATUS_SETUP_ERROR;
 }
 
 /* Everything up to the first RUN. Returns 0 or an exit status. */
@@ -224,7 +328,7 @@ static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 	}
 	if (setup_devices(vm))
 		return MV_STATUS_SETUP_ERROR;
-	return 0;
+	return setup_rings(vm, o);
 
 fail_lib:
 	fprintf(stderr, "minivisor: %s\n", mv_last_error());
@@ -260,6 +364,20 @@ static void set_running(struct vcpu_thread *t, bool running)
 	t->self = pthread_self();
 	t->running = running;
 	pthread_mutex_unlock(&t->vm->kick_lock);
+}
+
+/*
+ * The ring device thread stopped a vCPU (a device asked to, or the
+ * rings broke): that stops the VM like a vCPU thread's own stop. The
+ * stop group kicks every vCPU but the reporter, which here is not the
+ * caller: kick that one too, it may be running the guest.
+ */
+static void ring_stop(void *arg, struct mv_vcpu_ctx *ctx)
+{
+	struct vm *vm = arg;
+
+	mv_stop_group_report(&vm->stop, ctx);
+	kick_vcpu(vm, ctx->id);
 }
 
 /* The thread of one vCPU: its RUN loop, then the stop of the VM. */
@@ -302,6 +420,22 @@ static int run_vcpus(struct vm *vm)
 		mv_vcpu_ctx_init(&t->ctx, t->vcpu.id, t->vcpu.run,
 				 t->vcpu.run_size);
 	}
+	/*
+	 * The device thread first, so the first ring request finds it; it
+	 * keeps the stop signals blocked like this thread.
+	 */
+	if (vm->ring_svc_inited) {
+		vm->ring_svc.on_stop = ring_stop;
+		vm->ring_svc.stop_arg = vm;
+		ret = mv_ring_service_start(&vm->ring_svc, vm->ring_poll);
+		if (ret) {
+			vm->stop.exit_status = MV_STATUS_SETUP_ERROR;
+			snprintf(vm->stop.stop_msg, sizeof(vm->stop.stop_msg),
+				 "cannot start the ring device thread: %s",
+				 strerror(-ret));
+			return vm->stop.exit_status;
+		}
+	}
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu_thread *t = &vm->vcpus[i];
 
@@ -322,6 +456,12 @@ static int run_vcpus(struct vm *vm)
 			pthread_join(vm->vcpus[i].thread, NULL);
 		vm->vcpus[i].started = false;
 	}
+	/*
+	 * No vCPU runs any more, so no request can come: stopping cannot
+	 * hang, whether or not the kernel broke the rings.
+	 */
+	if (vm->ring_svc_inited)
+		mv_ring_service_stop(&vm->ring_svc);
 	return vm->stop.exit_status;
 }
 
@@ -358,6 +498,10 @@ static void teardown_vm(struct vm *vm)
 	unsigned int i;
 
 	mv_irq_test_destroy(&vm->irq_test);
+	if (vm->ring_svc_inited)
+		mv_ring_service_destroy(&vm->ring_svc);
+	vm->ring_svc_inited = false;
+	mv_destroy_rings(&vm->rings);
 	mv_bus_destroy(&vm->bus);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		mv_destroy_vcpu(&vm->vcpus[i].vcpu);
@@ -391,6 +535,7 @@ int mv_cmd_run(int argc, char *argv[])
 
 	memset(&vm, 0, sizeof(vm));
 	vm.image_fd = vm.sys_fd = vm.vm_fd = -1;
+	vm.rings.req_eventfd = vm.rings.kick_eventfd = -1;
 	for (i = 0; i < MV_CPUS_MAX; i++)
 		vm.vcpus[i].vcpu.fd = -1;
 	stop_requested = 0;

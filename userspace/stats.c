@@ -16,6 +16,9 @@ void mv_add_exit_stats(struct mv_exit_stats *sum,
 		sum->exits[i] += st->exits[i];
 	sum->total_exits += st->total_exits;
 	sum->userspace_exits += st->userspace_exits;
+	sum->ring_posted += st->ring_posted;
+	sum->ring_waited += st->ring_waited;
+	sum->ring_full_waits += st->ring_full_waits;
 }
 
 void mv_print_exit_stats_titled(FILE *out, const char *title,
@@ -36,6 +39,15 @@ void mv_print_exit_stats_titled(FILE *out, const char *title,
 		(unsigned long long)st->total_exits);
 	fprintf(out, "exits to userspace: %llu\n",
 		(unsigned long long)st->userspace_exits);
+	/* Only runs that used the rings (--ring) have these. */
+	if (!st->ring_posted && !st->ring_waited && !st->ring_full_waits)
+		return;
+	fprintf(out, "ring posted writes: %llu\n",
+		(unsigned long long)st->ring_posted);
+	fprintf(out, "ring waited requests: %llu\n",
+		(unsigned long long)st->ring_waited);
+	fprintf(out, "ring full waits: %llu\n",
+		(unsigned long long)st->ring_full_waits);
 }
 
 void mv_print_unhandled_stats(FILE *out, const struct mv_bus *bus)

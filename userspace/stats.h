@@ -11,7 +11,9 @@
 /*
  * Prints, after a blank line and "--- exit statistics ---", one line per
  * non-zero basic exit reason ("%6u  %-24s %12llu": number, SDM name,
- * count), then "total exits: N" and "exits to userspace: N".
+ * count), then "total exits: N" and "exits to userspace: N", then, if
+ * any of them is non-zero, "ring posted writes: N", "ring waited
+ * requests: N" and "ring full waits: N".
  */
 void mv_print_exit_stats(FILE *out, const struct mv_exit_stats *st);
 

@@ -137,6 +137,16 @@ static const char *const internal_suberror_names[] = {
 	[MV_INTERNAL_UNHANDLED_EXIT] = "UNHANDLED_EXIT",
 	[MV_INTERNAL_EMULATION]	     = "EMULATION",
 	[MV_INTERNAL_STRING_IO]	     = "STRING_IO",
+	[MV_INTERNAL_RING]	     = "RING",
+};
+
+/* The uapi names without the MV_RING_ERR_ prefix. */
+static const char *const ring_err_names[] = {
+	[MV_RING_ERR_REQ_HEAD]	   = "REQ_HEAD",
+	[MV_RING_ERR_CPL_TAIL]	   = "CPL_TAIL",
+	[MV_RING_ERR_CPL_VCPU]	   = "CPL_VCPU",
+	[MV_RING_ERR_CPL_SEQ]	   = "CPL_SEQ",
+	[MV_RING_ERR_CPL_RESERVED] = "CPL_RESERVED",
 };
 
 static const char *lookup(const char *const *table, size_t n, uint32_t i)
@@ -167,4 +177,12 @@ const char *mv_internal_suberror_name(uint32_t suberror)
 {
 	return lookup(internal_suberror_names,
 		      ARRAY_SIZE(internal_suberror_names), suberror);
+}
+
+const char *mv_ring_err_name(uint64_t err)
+{
+	if (err >= ARRAY_SIZE(ring_err_names))
+		return "unknown";
+	return lookup(ring_err_names, ARRAY_SIZE(ring_err_names),
+		      (uint32_t)err);
 }

@@ -11,6 +11,7 @@
 #ifndef LIBMINIVISOR_H
 #define LIBMINIVISOR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <minivisor.h>
@@ -84,6 +85,54 @@ int mv_set_msr_policy(const struct mv_vcpu *vcpu, uint32_t policy);
 int mv_queue_interrupt(int vcpu_fd, unsigned int vector);
 int mv_queue_nmi(int vcpu_fd);
 
+/*
+ * Exit forwarding through shared rings (uapi: MV_SETUP_RINGS). The
+ * pointers point into the shared mapping; the indices are accessed only
+ * with the atomics the uapi ordering rules ask for (see ring_service.c).
+ */
+struct mv_rings {
+	void *area;		/* the mapping; NULL when unused */
+	size_t size;		/* layout.mmap_size */
+	bool mapped;		/* area is an mmap() of the VM fd (else fake) */
+	int req_eventfd;	/* -1 in polling mode */
+	int kick_eventfd;	/* -1 when unused */
+	uint32_t *req_head, *req_tail, *cpl_head, *cpl_tail;
+	uint32_t *kernel_flags, *user_flags;
+	struct mv_ring_req *req;
+	struct mv_ring_cpl *cpl;
+	/* Local copies: the shared masks are never read back after setup. */
+	uint32_t req_mask, cpl_mask;
+	struct mv_ring_layout layout;
+};
+
+/*
+ * Creates the eventfds (none for requests if @polling: the consumer
+ * busy-polls req_tail, and MV_RING_UF_POLLING is set in user_flags),
+ * issues MV_SETUP_RINGS and maps the rings. @req_entries and
+ * @cpl_entries are powers of two (see struct mv_ring_setup).
+ */
+int mv_setup_rings(int vm_fd, uint32_t req_entries, uint32_t cpl_entries,
+		   uint32_t busy_poll_us, bool polling, struct mv_rings *out);
+/*
+ * Fills the pointers of @r from @layout for the @size bytes at @area,
+ * after checking that every field lies inside the area, aligned, and
+ * that the shared masks match the entry counts. mv_setup_rings() uses
+ * it; unit tests call it on fake shared memory. Leaves the fds alone.
+ */
+int mv_rings_attach(struct mv_rings *r, void *area, size_t size,
+		    const struct mv_ring_layout *layout);
+/*
+ * Unmaps (if mapped) and closes the eventfds; safe twice, and on a
+ * zeroed struct whose fds were set to -1.
+ */
+void mv_destroy_rings(struct mv_rings *r);
+/*
+ * MV_SET_RING_RANGE: serve [base, base + len) of @space (MV_RING_SPACE_*)
+ * through the rings; @flags MV_RING_RANGE_POSTED and/or _REMOVE.
+ */
+int mv_set_ring_range(int vm_fd, uint32_t space, uint64_t base, uint64_t len,
+		      uint32_t flags);
+
 /* Names for diagnostics (exit_names.c). Never NULL. */
 /* SDM Vol. 3C App. C basic exit reason (low 16 bits), or "unknown". */
 const char *mv_vmx_exit_reason_name(uint32_t basic_reason);
@@ -93,5 +142,7 @@ const char *mv_vm_instruction_error_name(uint32_t error);
 const char *mv_exit_name(uint32_t exit_reason);
 /* struct mv_exit_internal.suberror (MV_INTERNAL_*), or "unknown". */
 const char *mv_internal_suberror_name(uint32_t suberror);
+/* MV_INTERNAL_RING data[0] (MV_RING_ERR_*) as "CPL_SEQ" etc., or "unknown". */
+const char *mv_ring_err_name(uint64_t err);
 
 #endif /* LIBMINIVISOR_H */

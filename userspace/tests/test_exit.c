@@ -456,3 +456,36 @@ TEST(exit_msr_read_write)
 		    "guest WRMSR of MSR 0xce (value 0x123456789a) at rip 0x10020: neither the module nor the tool emulates it");
 	fixture_free(f);
 }
+
+TEST(exit_internal_ring)
+{
+	struct fixture *f = fixture_new();
+	struct mv_run *run = &f->page->run;
+	struct mv_exit_internal in;
+	char buf[1024];
+
+	run->exit_reason = MV_EXIT_INTERNAL_ERROR;
+	run->guest_rip = 0x10040;
+	run->internal.suberror = MV_INTERNAL_RING;
+	run->internal.ndata = 2;
+	run->internal.data[0] = MV_RING_ERR_CPL_SEQ;
+	run->internal.data[1] = 0x2a;
+	CHECK(!mv_handle_exit(&f->ctx, &f->bus));
+	CHECK_EQ(f->ctx.exit_status, MV_STATUS_VM_ERROR);
+	CHECK_CONTAINS(f->ctx.stop_msg, "RING (suberror 4)");
+	CHECK_CONTAINS(f->ctx.stop_msg,
+		       "broke the shared-ring protocol: MV_RING_ERR_CPL_SEQ (4), value 0x2a\n");
+	CHECK_CONTAINS(f->ctx.stop_msg, "rerun without --ring");
+	fixture_free(f);
+
+	/* An unknown code, or data missing, is still readable. */
+	memset(&in, 0, sizeof(in));
+	in.suberror = MV_INTERNAL_RING;
+	in.ndata = 1;
+	in.data[0] = 99;
+	mv_describe_internal(&in, 0, buf, sizeof(buf));
+	CHECK_CONTAINS(buf, "MV_RING_ERR_unknown (99)\n");
+	in.ndata = 0;
+	mv_describe_internal(&in, 0, buf, sizeof(buf));
+	CHECK_CONTAINS(buf, "RING (suberror 4)");
+}

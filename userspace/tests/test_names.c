@@ -63,5 +63,19 @@ TEST(names_mv_exits)
 	CHECK_STREQ(mv_internal_suberror_name(MV_INTERNAL_EMULATION),
 		    "EMULATION");
 	CHECK_STREQ(mv_internal_suberror_name(0), "unknown");
-	CHECK_STREQ(mv_internal_suberror_name(4), "unknown");
+	CHECK_STREQ(mv_internal_suberror_name(MV_INTERNAL_RING), "RING");
+	CHECK_STREQ(mv_internal_suberror_name(5), "unknown");
+}
+
+TEST(names_ring_errors)
+{
+	CHECK_STREQ(mv_ring_err_name(MV_RING_ERR_REQ_HEAD), "REQ_HEAD");
+	CHECK_STREQ(mv_ring_err_name(MV_RING_ERR_CPL_TAIL), "CPL_TAIL");
+	CHECK_STREQ(mv_ring_err_name(MV_RING_ERR_CPL_VCPU), "CPL_VCPU");
+	CHECK_STREQ(mv_ring_err_name(MV_RING_ERR_CPL_SEQ), "CPL_SEQ");
+	CHECK_STREQ(mv_ring_err_name(MV_RING_ERR_CPL_RESERVED),
+		    "CPL_RESERVED");
+	CHECK_STREQ(mv_ring_err_name(0), "unknown");
+	CHECK_STREQ(mv_ring_err_name(6), "unknown");
+	CHECK_STREQ(mv_ring_err_name(1ULL << 32 | 1), "unknown");
 }

@@ -137,7 +137,10 @@ TEST(options_usage_text)
 	mv_print_run_usage(m.f);
 	CHECK_CONTAINS(mv_memfile_text(&m),
 		       "Usage: minivisor run [--mem SIZE] [--entry real|long] [--msr-policy gp|exit]\n"
-		       "                     [--cpus N] [--stats] GUEST.bin");
+		       "                     [--cpus N] [--stats] [--ring NAME[:posted|:sync]]...\n"
+		       "                     [--ring-entries N] [--ring-busy-poll US] [--ring-poll]\n"
+		       "                     GUEST.bin");
+	CHECK_CONTAINS(mv_memfile_text(&m), "--ring-entries N  request ring entries, a power of two 2..65536");
 	CHECK_CONTAINS(mv_memfile_text(&m), "--entry MODE");
 	CHECK_CONTAINS(mv_memfile_text(&m), "--cpus N        run N vCPUs (1..8,");
 	mv_memfile_close(&m);
@@ -203,4 +206,116 @@ TEST(options_cpus)
 	CHECK_STREQ(err, "--cpus '-1': expected a number of vCPUs, 1..8");
 	CHECK_EQ(parse(ARGC(a10), a10, &o, err, sizeof(err)), -1);
 	CHECK_STREQ(err, "option --cpus needs a value");
+}
+
+TEST(options_ring_defaults)
+{
+	char *argv[] = { "run", "guest.bin" };
+	struct mv_run_opts o;
+	char err[256];
+
+	CHECK_EQ(parse(ARGC(argv), argv, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.nr_rings, 0);
+	CHECK_EQ(o.ring_entries, 64);
+	CHECK_EQ(o.ring_busy_poll_us, 0);
+	CHECK(!o.ring_poll);
+}
+
+TEST(options_ring_forms)
+{
+	char *a1[] = { "run", "--ring", "ring-test", "--ring=console:posted",
+		       "--ring", "debug-exit:sync", "--ring-entries", "2",
+		       "--ring-busy-poll=1000", "--ring-poll", "g.bin" };
+	char *a2[] = { "run", "--ring", "a:b:posted", "--ring-entries=65536",
+		       "--ring-busy-poll", "0", "g.bin" };
+	struct mv_run_opts o;
+	char err[256];
+
+	CHECK_EQ(parse(ARGC(a1), a1, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.nr_rings, 3);
+	CHECK_STREQ(o.rings[0].name, "ring-test");
+	CHECK(!o.rings[0].posted);
+	CHECK_STREQ(o.rings[1].name, "console");
+	CHECK(o.rings[1].posted);
+	CHECK_STREQ(o.rings[2].name, "debug-exit");
+	CHECK(!o.rings[2].posted);
+	CHECK_EQ(o.ring_entries, 2);
+	CHECK_EQ(o.ring_busy_poll_us, 1000);
+	CHECK(o.ring_poll);
+
+	/* Only the last colon separates the mode. */
+	CHECK_EQ(parse(ARGC(a2), a2, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.nr_rings, 1);
+	CHECK_STREQ(o.rings[0].name, "a:b");
+	CHECK(o.rings[0].posted);
+	CHECK_EQ(o.ring_entries, 65536);
+}
+
+TEST(options_ring_errors)
+{
+	static const struct {
+		const char *opt, *val, *msg;
+	} cases[] = {
+		{ "--ring", "ring-test:fast", "expected NAME, NAME:posted or NAME:sync" },
+		{ "--ring", ":posted", "missing the device NAME" },
+		{ "--ring", "", "missing the device NAME" },
+		{ "--ring", "0123456789012345678901234567890123", "too long" },
+		{ "--ring-entries", "3", "expected a power of two, 2..65536" },
+		{ "--ring-entries", "1", "power of two, 2..65536" },
+		{ "--ring-entries", "131072", "power of two, 2..65536" },
+		{ "--ring-entries", "99999999999999999999999", "power of two" },
+		{ "--ring-entries", "0x40", "power of two" },
+		{ "--ring-entries", "", "power of two" },
+		{ "--ring-busy-poll", "1001", "expected microseconds, 0..1000" },
+		{ "--ring-busy-poll", "-1", "expected microseconds, 0..1000" },
+		{ "--ring-busy-poll", "10us", "expected microseconds" },
+	};
+	struct mv_run_opts o;
+	char err[256];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *argv[] = { "run", "--ring", "x", (char *)cases[i].opt,
+				 (char *)cases[i].val, "g.bin" };
+
+		CHECK_EQ(parse(ARGC(argv), argv, &o, err, sizeof(err)), -1);
+		CHECK_CONTAINS(err, cases[i].msg);
+		CHECK_CONTAINS(err, cases[i].val);
+	}
+}
+
+TEST(options_ring_misuse)
+{
+	char *a1[] = { "run", "--ring", "x", "--ring", "x:posted", "g.bin" };
+	char *a2[] = { "run", "--ring-poll", "g.bin" };
+	char *a3[] = { "run", "--ring-entries", "8", "g.bin" };
+	char *a4[] = { "run", "g.bin", "--ring" };
+	char *many[2 * MV_RING_OPTS_MAX + 4];
+	char names[MV_RING_OPTS_MAX + 1][8];
+	struct mv_run_opts o;
+	char err[256];
+	int n = 0, i;
+
+	CHECK_EQ(parse(ARGC(a1), a1, &o, err, sizeof(err)), -1);
+	CHECK_CONTAINS(err, "device x given twice: give each NAME once");
+	CHECK_EQ(parse(ARGC(a2), a2, &o, err, sizeof(err)), -1);
+	CHECK_CONTAINS(err, "--ring-poll has no effect without --ring NAME");
+	CHECK_EQ(parse(ARGC(a3), a3, &o, err, sizeof(err)), -1);
+	CHECK_CONTAINS(err, "--ring-entries has no effect without --ring NAME");
+	CHECK_EQ(parse(ARGC(a4), a4, &o, err, sizeof(err)), -1);
+	CHECK_CONTAINS(err, "option --ring needs a value");
+
+	many[n++] = "run";
+	for (i = 0; i <= MV_RING_OPTS_MAX; i++) {
+		snprintf(names[i], sizeof(names[i]), "d%d", i);
+		many[n++] = "--ring";
+		many[n++] = names[i];
+	}
+	many[n++] = "g.bin";
+	CHECK_EQ(parse(n, many, &o, err, sizeof(err)), -1);
+	CHECK_CONTAINS(err, "at most 16 --ring options");
+	CHECK_EQ(parse(n - 3, many, &o, err, sizeof(err)), -1);	/* no guest */
+	many[n - 3] = "g.bin";
+	CHECK_EQ(parse(n - 2, many, &o, err, sizeof(err)), 0);
+	CHECK_EQ(o.nr_rings, MV_RING_OPTS_MAX);
 }

@@ -99,3 +99,49 @@ TEST(stats_per_vcpu_and_total)
 		    "exits to userspace: 16\n");
 	mv_memfile_close(&m);
 }
+
+TEST(stats_ring_counters)
+{
+	struct mv_exit_stats a, b, sum;
+	struct mv_memfile m;
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&sum, 0, sizeof(sum));
+	a.total_exits = 3;
+	a.userspace_exits = 1;
+	a.ring_posted = 1000;
+	a.ring_waited = 20;
+	b.ring_waited = 5;
+	b.ring_full_waits = 2;
+	mv_add_exit_stats(&sum, &a);
+	mv_add_exit_stats(&sum, &b);
+	CHECK_EQ(sum.ring_posted, 1000);
+	CHECK_EQ(sum.ring_waited, 25);
+	CHECK_EQ(sum.ring_full_waits, 2);
+
+	mv_memfile_open(&m);
+	mv_print_exit_stats(m.f, &sum);
+	CHECK_STREQ(mv_memfile_text(&m),
+		    "\n"
+		    "--- exit statistics ---\n"
+		    "reason  name                            count\n"
+		    "total exits: 3\n"
+		    "exits to userspace: 1\n"
+		    "ring posted writes: 1000\n"
+		    "ring waited requests: 25\n"
+		    "ring full waits: 2\n");
+	mv_memfile_close(&m);
+
+	/* Any one non-zero counter prints all three. */
+	memset(&a, 0, sizeof(a));
+	a.ring_full_waits = 1;
+	mv_memfile_open(&m);
+	mv_print_exit_stats(m.f, &a);
+	CHECK_CONTAINS(mv_memfile_text(&m),
+		       "exits to userspace: 0\n"
+		       "ring posted writes: 0\n"
+		       "ring waited requests: 0\n"
+		       "ring full waits: 1\n");
+	mv_memfile_close(&m);
+}
