@@ -182,6 +182,7 @@ static const mv_exit_handler_t mv_exit_handlers[] = {
 	[EXIT_REASON_VMOFF]			= handle_vmx_insn,
 	[EXIT_REASON_VMON]			= handle_vmx_insn,
 	[EXIT_REASON_CR_ACCESS]			= mv_handle_cr_access,
+	[EXIT_REASON_DR_ACCESS]			= mv_handle_dr_access,
 	[EXIT_REASON_IO_INSTRUCTION]		= mv_handle_io,
 	[EXIT_REASON_MSR_READ]			= mv_handle_rdmsr,
 	[EXIT_REASON_MSR_WRITE]			= mv_handle_wrmsr,

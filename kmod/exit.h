@@ -22,6 +22,7 @@ int mv_handle_ept_violation(struct mv_vcpu *vcpu);
 int mv_complete_mmio_read(struct mv_vcpu *vcpu);
 
 int mv_handle_cr_access(struct mv_vcpu *vcpu);
+int mv_handle_dr_access(struct mv_vcpu *vcpu);
 /* RDMSR/WRMSR: msr.h */
 
 #endif /* MV_EXIT_H */

@@ -94,6 +94,9 @@ static int msr_read(struct mv_vcpu *vcpu, u32 msr, u64 *val)
 	case MSR_IA32_MISC_ENABLE:
 		*val = MV_MISC_ENABLE;
 		return 0;
+	case MSR_IA32_UCODE_REV:
+		*val = MV_UCODE_REV;
+		return 0;
 	}
 	slot = mv_msr_fixed_mtrr_slot(msr);
 	if (slot < 0)
@@ -184,6 +187,9 @@ static int msr_write(struct mv_vcpu *vcpu, u32 msr, u64 val)
 	case MSR_IA32_MISC_ENABLE:
 		/* Fixed: rewriting the value is fine, changing it is not. */
 		return val == MV_MISC_ENABLE ? 0 : -EINVAL;
+	case MSR_IA32_UCODE_REV:
+		/* Writing asks the CPU to latch the revision: nothing to do. */
+		return 0;
 	}
 	slot = mv_msr_fixed_mtrr_slot(msr);
 	if (slot < 0 || !mv_msr_fixed_mtrr_valid(val))

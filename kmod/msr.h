@@ -27,6 +27,12 @@ struct mv_vcpu;
  * Enhanced SpeedStep, no MONITOR/MWAIT (bit 18) and no CPUID limit.
  */
 #define MV_MISC_ENABLE		(BIT_ULL(0) | BIT_ULL(11) | BIT_ULL(12))
+/*
+ * IA32_BIOS_SIGN_ID (microcode revision) reads as revision 1 in bits
+ * 63:32: a guest OS writes 0, runs CPUID and reads it back (SDM Vol. 3A
+ * 9.11.7.1), and a revision of 0 would look like no microcode at all.
+ */
+#define MV_UCODE_REV		(1ULL << 32)
 /* IA32_APIC_BASE (SDM Vol. 3A 10.4.4): BSP flag, global enable, base. */
 #define MV_APIC_BASE_BSP	BIT_ULL(8)
 #define MV_APIC_BASE_ENABLE	BIT_ULL(11)

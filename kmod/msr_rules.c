@@ -49,6 +49,7 @@ bool mv_msr_is_kernel(u32 index)
 	case MSR_MTRRcap:
 	case MSR_MTRRdefType:
 	case MSR_IA32_MISC_ENABLE:
+	case MSR_IA32_UCODE_REV:
 		return true;
 	default:
 		return mv_msr_fixed_mtrr_slot(index) >= 0;

@@ -116,6 +116,9 @@ struct mv_vcpu {
 	struct mv_cpuid_entry *cpuid;	/* cpuid.c; replaced by MV_SET_CPUID */
 	u32 cpuid_nent;
 	unsigned long cr2;	/* not in the VMCS; switched by hand */
+	/* The guest's view of its debug registers (exit_dr.c). */
+	unsigned long dr[4];
+	unsigned long dr6, dr7;
 
 	/*
 	 * The guest's x87/SSE/AVX registers (an XSAVE area owned by the

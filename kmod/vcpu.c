@@ -600,6 +600,9 @@ static struct mv_vcpu *alloc_vcpu(struct mv_vm *vm, u32 id)
 	vcpu->id = id;
 	/* x87 state only, the value at reset (SDM Vol. 1 13.3). */
 	vcpu->xcr0 = XFEATURE_MASK_FP;
+	/* DR6 and DR7 at reset (SDM Vol. 3A 9.1.1). */
+	vcpu->dr6 = 0xffff0ff0;
+	vcpu->dr7 = 0x400;
 	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu) ||
 	    mv_cpuid_init_vcpu(vcpu)) {
 		free_vcpu(vcpu);

@@ -613,8 +613,15 @@ struct mv_cpuid {
  * LSTAR, CSTAR, SFMASK, FS_BASE, GS_BASE, KERNEL_GS_BASE, IA32_MTRRCAP
  * (read-only: fixed ranges and WC, no variable ranges), IA32_MTRR_DEF_TYPE
  * and the 11 fixed-range MTRRs (stored), IA32_MISC_ENABLE (fixed value;
- * writing it unchanged is accepted). A bad value for one of them raises
- * #GP, as the CPU would.
+ * writing it unchanged is accepted), IA32_BIOS_SIGN_ID (microcode
+ * revision 1 in bits 63:32; writes ignored). A bad value for one of them
+ * raises #GP, as the CPU would.
+ *
+ * Debug registers: MOV to and from DR0-DR7 is emulated on a per-vCPU copy
+ * (DR4/DR5 alias DR6/DR7 unless CR4.DE, which makes them #UD; reserved
+ * bits of DR6/DR7 as the SDM fixes them, #GP for bits 63:32 set). The
+ * copy is never loaded into the hardware: the guest's breakpoints are
+ * accepted but do not fire.
  *
  * Any other MSR follows the vCPU's policy:
  *   MV_MSR_POLICY_GP    (the default) the guest gets #GP(0);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bzimage.h"
 #include "options.h"
 #include "size.h"
 
@@ -14,16 +15,23 @@ void mv_print_run_usage(FILE *out)
 	      "                     [--cpus N] [--stats] [--ring NAME[:posted|:sync]]...\n"
 	      "                     [--ring-entries N] [--ring-busy-poll US] [--ring-poll]\n"
 	      "                     GUEST.bin\n"
+	      "       minivisor run --kernel BZIMAGE [--initrd FILE] [--cmdline STR]\n"
+	      "                     [--mem SIZE] [--stats] [--ring ...]\n"
 	      "\n"
 	      "Run the flat binary GUEST.bin on N vCPUs (default 1). It is loaded at\n"
 	      "guest-physical 0x10000 and entered there (see userspace/README.md for the\n"
-	      "entry state).\n"
-	      "The guest's console (port 0x3f8) goes to stdout; all messages of the tool\n"
-	      "go to stderr.\n"
+	      "entry state). The guest's console (port 0x3f8) goes to stdout.\n"
+	      "Or boot a Linux kernel (64-bit boot protocol) with a PC's legacy devices:\n"
+	      "8250 UART on ttyS0 (stdin/stdout), 8259 PICs, 8254 PIT, CMOS RTC, i8042.\n"
+	      "All messages of the tool go to stderr.\n"
 	      "\n"
 	      "Options:\n"
-	      "  -m, --mem SIZE      guest RAM at guest-physical 0 (default 64M): " MV_SIZE_FORMAT ";\n"
+	      "  -m, --mem SIZE      guest RAM at guest-physical 0 (default 64M, 128M with\n"
+	      "                      --kernel): " MV_SIZE_FORMAT ";\n"
 	      "                      at least 2M, at most 3G, a multiple of 4K\n"
+	      "      --kernel BZIMAGE  boot this Linux bzImage instead of a GUEST.bin\n"
+	      "      --initrd FILE   its initial ramdisk\n"
+	      "      --cmdline STR   its command line (default \"" MV_LINUX_DEFAULT_CMDLINE "\")\n"
 	      "      --entry MODE    real (default): CS:IP = 0x1000:0, 16-bit real mode;\n"
 	      "                      long: RIP = 0x10000, 64-bit mode, first 4 GiB identity-mapped\n"
 	      "      --msr-policy P  an MSR the module does not emulate: gp (default) raises\n"
@@ -46,7 +54,8 @@ void mv_print_run_usage(FILE *out)
 	      "                      CPU at 100%) instead of sleeping on an eventfd\n"
 	      "  -h, --help          show this help\n"
 	      "\n"
-	      "Exit status: the byte the guest wrote to port 0xf4; 0 if it executed HLT;\n"
+	      "Exit status: the byte the guest wrote to port 0xf4; 0 if it executed HLT\n"
+	      "(a Linux guest: 0 after poweroff or reboot, 4 after a kernel panic);\n"
 	      "2 on a triple fault (or a bad command line); 3 if VM entry failed or the\n"
 	      "module hit an internal error; 130 when interrupted; 1 on setup errors.\n",
 	      out);
@@ -260,7 +269,7 @@ static int match_valued(int argc, char *const argv[], int *i,
 int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 		      char *err, size_t errlen)
 {
-	bool options_done = false;
+	bool options_done = false, entry_given = false;
 	const char *ring_tuning = NULL;	/* a --ring-* option seen */
 	const char *val;
 	int i, m;
@@ -337,6 +346,31 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 		if (m) {
 			if (parse_mem(val, o, err, errlen))
 				return -1;
+			o->mem_given = true;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--kernel", NULL, &val, err,
+				 errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			o->kernel = val;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--initrd", NULL, &val, err,
+				 errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			o->initrd = val;
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--cmdline", NULL, &val, err,
+				 errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			o->cmdline = val;
 			continue;
 		}
 		m = match_valued(argc, argv, &i, "--msr-policy", NULL, &val,
@@ -364,13 +398,30 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 		if (m) {
 			if (parse_entry(val, o, err, errlen))
 				return -1;
+			entry_given = true;
 			continue;
 		}
 		snprintf(err, errlen, "unknown option '%s'", a);
 		return -1;
 	}
-	if (!o->guest) {
-		snprintf(err, errlen, "missing GUEST.bin (the flat binary to run)");
+	if (o->kernel) {
+		if (o->guest) {
+			snprintf(err, errlen, "give either --kernel BZIMAGE or GUEST.bin, not both ('%s' and '%s')",
+				 o->kernel, o->guest);
+			return -1;
+		}
+		if (entry_given) {
+			snprintf(err, errlen, "--entry applies to flat binaries: a --kernel starts in 64-bit mode as the Linux boot protocol says; drop --entry");
+			return -1;
+		}
+		if (!o->mem_given)
+			o->mem_size = MV_LINUX_MEM_DEFAULT;
+	} else if (o->initrd || o->cmdline) {
+		snprintf(err, errlen, "%s needs --kernel BZIMAGE (a flat GUEST.bin has no initrd or command line)",
+			 o->initrd ? "--initrd" : "--cmdline");
+		return -1;
+	} else if (!o->guest) {
+		snprintf(err, errlen, "missing GUEST.bin (the flat binary to run) or --kernel BZIMAGE");
 		return -1;
 	}
 	/* Silently ignoring it would hide a typo in the --ring option. */

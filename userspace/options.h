@@ -40,6 +40,11 @@ struct mv_run_opts {
 	uint32_t ring_busy_poll_us; /* --ring-busy-poll */
 	bool ring_poll;		/* --ring-poll: the device thread spins */
 	const char *guest;	/* points into argv */
+	/* --kernel: boot a Linux bzImage instead of a flat GUEST.bin. */
+	const char *kernel;
+	const char *initrd;	/* --initrd, with --kernel only */
+	const char *cmdline;	/* --cmdline, with --kernel only */
+	bool mem_given;		/* --mem seen (else the mode's default) */
 };
 
 /*
@@ -47,8 +52,9 @@ struct mv_run_opts {
  * -m SIZE, --entry real|long / --entry=..., --msr-policy gp|exit /
  * --msr-policy=..., --cpus N / --cpus=N, --stats, --ring NAME[:posted|
  * :sync] (repeatable), --ring-entries N, --ring-busy-poll US, --ring-poll
- * (the last three only with --ring), -h / --help, "--", and exactly one
- * GUEST path. Whether a --ring NAME exists is checked later, against the
+ * (the last three only with --ring), --kernel BZIMAGE [--initrd FILE]
+ * [--cmdline STR] (instead of a GUEST path; not with --entry), -h /
+ * --help, "--", and exactly one GUEST path unless --kernel. Whether a --ring NAME exists is checked later, against the
  * bus (run.c). Returns 0, or -1 with a one-line message
  * naming the problem and the expected form in @err.
  */

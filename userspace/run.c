@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "run.h"
+#include "bzimage.h"
 #include "exit.h"
 #include "loader.h"
 #include "loop.h"
@@ -145,7 +146,7 @@ static int check_caps(const struct mv_run_opts *o, const struct mv_caps *c)
 			o->cpus, c->max_vcpus, c->max_vcpus);
 		return -1;
 	}
-	if (o->entry == MV_ENTRY_REAL &&
+	if (!o->kernel && o->entry == MV_ENTRY_REAL &&
 	    !(c->features & MV_FEAT_UNRESTRICTED_GUEST)) {
 		fprintf(stderr, "minivisor: --entry real needs the VMX \"unrestricted guest\" feature, which this CPU or module lacks (see `minivisor caps`): use --entry long\n");
 		return -1;
@@ -282,10 +283,13 @@ static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 	unsigned int i;
 
 	/* The guest file first: its errors are the likelier ones. */
-	vm->image_fd = mv_open_flat(o->guest, o->mem_size, err, sizeof(err));
-	if (vm->image_fd < 0) {
-		fprintf(stderr, "minivisor: %s\n", err);
-		return MV_STATUS_SETUP_ERROR;
+	if (!o->kernel) {
+		vm->image_fd = mv_open_flat(o->guest, o->mem_size, err,
+					    sizeof(err));
+		if (vm->image_fd < 0) {
+			fprintf(stderr, "minivisor: %s\n", err);
+			return MV_STATUS_SETUP_ERROR;
+		}
 	}
 	vm->sys_fd = mv_open_system(NULL);
 	if (vm->sys_fd < 0)
@@ -299,8 +303,20 @@ static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 		goto fail_lib;
 	if (mv_add_memory(vm->vm_fd, 0, 0, o->mem_size, 0, &vm->ram) < 0)
 		goto fail_lib;
-	if (mv_load_flat_fd(vm->image_fd, o->guest, o->entry, vm->ram.host,
-			    vm->ram.size, &regs, &sregs, err, sizeof(err)) < 0) {
+	if (o->kernel) {
+		struct mv_linux_args la = {
+			.kernel = o->kernel, .initrd = o->initrd,
+			.cmdline = o->cmdline,
+		};
+
+		if (mv_load_linux(&la, vm->ram.host, vm->ram.size, &regs,
+				  &sregs, err, sizeof(err)) < 0) {
+			fprintf(stderr, "minivisor: %s\n", err);
+			return MV_STATUS_SETUP_ERROR;
+		}
+	} else if (mv_load_flat_fd(vm->image_fd, o->guest, o->entry,
+				   vm->ram.host, vm->ram.size, &regs, &sregs,
+				   err, sizeof(err)) < 0) {
 		fprintf(stderr, "minivisor: %s\n", err);
 		return MV_STATUS_SETUP_ERROR;
 	}

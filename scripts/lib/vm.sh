@@ -15,6 +15,8 @@
 #   /bin/minivisor           the tool (absent if it did not build)
 #   /mv/guests/              guests/*.bin and their .expected/.args/.exitcode
 #   /mv/progs/               executables of tests/integration/progs/
+#   /mv/linux/vmlinuz, initrd.gz  the Linux guest: this same kernel and a
+#                            busybox initramfs whose /init is guests/linux/init
 #   /mv/build-status         "<part> ok|failed|missing" per built part
 # The caller adds /init (and anything else) before mv_initramfs_pack.
 
@@ -174,6 +176,16 @@ mv_initramfs_payload() {
 		fi
 	fi
 
+	# The Linux guest: the test kernel itself and a busybox initramfs.
+	if [ -f "$MV_ROOT/guests/linux/init" ] && [ -f "${MV_VMLINUZ:-}" ]; then
+		mkdir -p "$root/mv/linux"
+		cp "$MV_VMLINUZ" "$root/mv/linux/vmlinuz"
+		mv_linux_guest_initrd "$root/mv/linux/initrd.gz"
+		echo "linux ok" >>"$status"
+	else
+		echo "linux missing" >>"$status"
+	fi
+
 	if mv_part_failed progs; then
 		echo "progs failed" >>"$status"
 	elif [ -d "$MV_ROOT/tests/integration/progs" ]; then
@@ -185,6 +197,23 @@ mv_initramfs_payload() {
 	else
 		echo "progs missing" >>"$status"
 	fi
+}
+
+# mv_linux_guest_initrd OUT: the Linux guest's own initramfs: busybox and
+# guests/linux/init, packed like ours.
+mv_linux_guest_initrd() {
+	local out="$1" groot applet
+	groot="$(mktemp -d)"
+	mkdir -p "$groot"/{bin,dev,proc,sys,tmp}
+	cp "$(command -v busybox)" "$groot/bin/busybox"
+	for applet in $("$groot/bin/busybox" --list); do
+		[ "$applet" = busybox ] || ln -sf busybox "$groot/bin/$applet"
+	done
+	ln -s bin "$groot/sbin"
+	cp "$MV_ROOT/guests/linux/init" "$groot/init"
+	chmod +x "$groot/init"
+	mv_initramfs_pack "$groot" "$out"
+	rm -rf "$groot"
 }
 
 # mv_initramfs_pack ROOT OUT: newc cpio, owned by root, gzip'ed.

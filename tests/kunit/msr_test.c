@@ -47,6 +47,7 @@ static const struct kernel_case kernel_cases[] = {
 	{ "mtrrcap", MSR_MTRRcap, true, -1 },
 	{ "mtrr_def_type", MSR_MTRRdefType, true, -1 },
 	{ "misc_enable", MSR_IA32_MISC_ENABLE, true, -1 },
+	{ "ucode_rev", MSR_IA32_UCODE_REV, true, -1 },
 	{ "fix64k_00000", MSR_MTRRfix64K_00000, true, 0 },
 	{ "fix16k_80000", MSR_MTRRfix16K_80000, true, 1 },
 	{ "fix16k_a0000", MSR_MTRRfix16K_A0000, true, 2 },

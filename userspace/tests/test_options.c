@@ -93,6 +93,11 @@ static const struct {
 	{ { "a.bin", "b.bin" }, "unexpected argument 'b.bin'" },
 	{ { "--stats" }, "missing GUEST.bin" },
 	{ { NULL }, "missing GUEST.bin" },
+	{ { "--kernel", "bz", "g.bin" }, "either --kernel BZIMAGE or GUEST.bin" },
+	{ { "--kernel", "bz", "--entry", "long" }, "drop --entry" },
+	{ { "--initrd", "rd", "g.bin" }, "--initrd needs --kernel" },
+	{ { "--cmdline", "quiet", "g.bin" }, "--cmdline needs --kernel" },
+	{ { "--kernel" }, "option --kernel needs a value" },
 };
 
 TEST(options_errors)
@@ -318,4 +323,25 @@ TEST(options_ring_misuse)
 	many[n - 3] = "g.bin";
 	CHECK_EQ(parse(n - 2, many, &o, err, sizeof(err)), 0);
 	CHECK_EQ(o.nr_rings, MV_RING_OPTS_MAX);
+}
+
+TEST(options_kernel)
+{
+	char *a1[] = { "run", "--kernel", "bzImage", "--initrd=rd.gz",
+		       "--cmdline", "console=ttyS0 quiet" };
+	char *a2[] = { "run", "--mem", "1G", "--kernel=bz" };
+	struct mv_run_opts o;
+	char err[256];
+
+	CHECK_EQ(parse(ARGC(a1), a1, &o, err, sizeof(err)), 0);
+	CHECK_STREQ(o.kernel, "bzImage");
+	CHECK_STREQ(o.initrd, "rd.gz");
+	CHECK_STREQ(o.cmdline, "console=ttyS0 quiet");
+	CHECK(o.guest == NULL);
+	CHECK_EQ(o.mem_size, 128ULL << 20);	/* the Linux default */
+
+	CHECK_EQ(parse(ARGC(a2), a2, &o, err, sizeof(err)), 0);
+	CHECK_STREQ(o.kernel, "bz");
+	CHECK(o.initrd == NULL && o.cmdline == NULL);
+	CHECK_EQ(o.mem_size, 1ULL << 30);	/* --mem wins */
 }
