@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make demo`: set up, build, boot the emulated VMX PC once and, inside it,
-# load minivisor and run guests/hello-long.bin (hello-real.bin if there is
-# no long-mode guest) with --stats: the guest's console output, then a
-# table of VM exits by reason. Then `minivisor caps`, rmmod, power off.
+# load minivisor and boot the Linux guest (the same Debian kernel with a
+# busybox initramfs, guests/linux/init) with --stats: the guest's console,
+# then a table of VM exits by reason. Then `minivisor caps`, rmmod, power
+# off.
 # The serial console is shown live. Exit status 0 only if the guest ran
 # and exited 0.
 #
@@ -38,7 +39,7 @@ mv_initramfs_pack "$root" "$OUT/initrd.img"
 rc=0
 mv_boot --kernel "$MV_VMLINUZ" --initrd "$OUT/initrd.img" \
 	--serial "$OUT/serial.log" --log "$OUT/emulator.log" \
-	--timeout "${MV_TIMEOUT:-300}" --done 'MVDEMO DONE' --live || rc=$?
+	--timeout "${MV_TIMEOUT:-600}" --done 'MVDEMO DONE' --live || rc=$?
 echo
 if grep -aqE '^MVDEMO GUEST EXIT 0[[:space:]]*$' "$OUT/serial.log" &&
 	grep -aq -- '--- exit statistics ---' "$OUT/serial.log"; then

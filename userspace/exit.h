@@ -18,6 +18,7 @@
 #define MV_STATUS_SHUTDOWN	2
 #define MV_STATUS_USAGE		2
 #define MV_STATUS_VM_ERROR	3
+#define MV_STATUS_GUEST_PANIC	4	/* a Linux guest's kernel panicked */
 #define MV_STATUS_INTERRUPTED	130
 
 /*

@@ -414,6 +414,10 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 			snprintf(err, errlen, "--entry applies to flat binaries: a --kernel starts in 64-bit mode as the Linux boot protocol says; drop --entry");
 			return -1;
 		}
+		if (o->cpus > 1) {
+			snprintf(err, errlen, "--kernel runs 1 vCPU: a Linux guest needs a local APIC for more, which minivisor does not emulate yet; drop --cpus");
+			return -1;
+		}
 		if (!o->mem_given)
 			o->mem_size = MV_LINUX_MEM_DEFAULT;
 	} else if (o->initrd || o->cmdline) {

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "run.h"
@@ -19,6 +20,7 @@
 #include "loader.h"
 #include "loop.h"
 #include "options.h"
+#include "pc.h"
 #include "ring_service.h"
 #include "size.h"
 #include "stats.h"
@@ -108,6 +110,11 @@ struct vm {
 	struct mv_mmio_test mmio_test;
 	struct mv_irq_test irq_test;
 	struct mv_ring_test ring_test;
+	/* --kernel: the legacy PC instead of the test devices above. */
+	bool linux_guest;
+	struct mv_pc pc;
+	bool tty_raw;			/* stdin's settings to restore */
+	struct termios tty_saved;
 	/* --ring: the rings and their device thread (unused without). */
 	bool ring_poll;
 	struct mv_rings rings;
@@ -167,11 +174,54 @@ static int inject_event(void *arg, unsigned int vector)
 	return mv_queue_interrupt(vm->vcpus[0].vcpu.fd, vector);
 }
 
+/* The PC's interrupt controller delivers every vector to vCPU 0. */
+static int inject_irq(void *arg, unsigned int vector)
+{
+	const struct vm *vm = arg;
+
+	return mv_queue_interrupt(vm->vcpus[0].vcpu.fd, vector);
+}
+
+/*
+ * An interactive console for a Linux guest: the guest's tty echoes and
+ * edits lines, so ours must not; ^C still stops the VM (ISIG stays).
+ */
+static void console_tty_raw(struct vm *vm)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &vm->tty_saved))
+		return;
+	t = vm->tty_saved;
+	t.c_lflag &= ~(ICANON | ECHO);
+	t.c_iflag &= ~(ICRNL | IXON);
+	t.c_cc[VMIN] = 1;
+	t.c_cc[VTIME] = 0;
+	if (!tcsetattr(STDIN_FILENO, TCSANOW, &t))
+		vm->tty_raw = true;
+}
+
+static void console_tty_restore(struct vm *vm)
+{
+	if (vm->tty_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &vm->tty_saved);
+	vm->tty_raw = false;
+}
+
 static int setup_devices(struct vm *vm)
 {
 	int ret;
 
 	mv_bus_init(&vm->bus, stderr);
+	if (vm->linux_guest) {
+		console_tty_raw(vm);
+		ret = mv_pc_init(&vm->pc, &vm->bus, inject_irq, vm, stdout,
+				 STDIN_FILENO);
+		if (ret)
+			fprintf(stderr, "minivisor: registering the PC devices failed: %s (a bug in userspace/devices)\n",
+				strerror(-ret));
+		return ret;
+	}
 	ret = mv_console_init(&vm->console, &vm->bus, stdout);
 	if (!ret)
 		ret = mv_debug_exit_init(&vm->bus);
@@ -505,6 +555,10 @@ static void print_stats(struct vm *vm)
 		mv_print_exit_stats_titled(stdout,
 					   "exit statistics: all vCPUs", &sum);
 	mv_print_unhandled_stats(stdout, &vm->bus);
+	if (vm->linux_guest && mv_pc_cycles_to_init(&vm->pc))
+		printf("boot: \"%s\" after %llu host TSC cycles from setup\n",
+		       MV_PC_INIT_MARK,
+		       (unsigned long long)mv_pc_cycles_to_init(&vm->pc));
 	fflush(stdout);
 }
 
@@ -513,6 +567,9 @@ static void teardown_vm(struct vm *vm)
 {
 	unsigned int i;
 
+	if (vm->linux_guest)
+		mv_pc_destroy(&vm->pc);
+	console_tty_restore(vm);
 	mv_irq_test_destroy(&vm->irq_test);
 	if (vm->ring_svc_inited)
 		mv_ring_service_destroy(&vm->ring_svc);
@@ -528,6 +585,30 @@ static void teardown_vm(struct vm *vm)
 		close(vm->sys_fd);
 	if (vm->image_fd >= 0)
 		close(vm->image_fd);
+}
+
+/*
+ * How a Linux guest ended, from what its devices saw (pc.h): a panic on
+ * the console wins over the reboot or halt that followed it; HLT with
+ * interrupts off is how `poweroff` ends without ACPI.
+ */
+static void linux_outcome(struct vm *vm, int *status)
+{
+	struct mv_stop_group *st = &vm->stop;
+
+	mv_uart_flush(&vm->pc.uart);
+	if (atomic_load(&vm->pc.panicked)) {
+		*status = MV_STATUS_GUEST_PANIC;
+		st->exit_status = *status;
+		snprintf(st->stop_msg, sizeof(st->stop_msg),
+			 "the guest kernel panicked: %.900s",
+			 vm->pc.panic_line);
+	} else if (*status == MV_STATUS_HALT &&
+		   !atomic_load(&vm->pc.rebooted) &&
+		   !strncmp(st->stop_msg, "guest halted", 12)) {
+		snprintf(st->stop_msg, sizeof(st->stop_msg),
+			 "the guest powered off (HLT with interrupts disabled)");
+	}
 }
 
 int mv_cmd_run(int argc, char *argv[])
@@ -550,6 +631,7 @@ int mv_cmd_run(int argc, char *argv[])
 	}
 
 	memset(&vm, 0, sizeof(vm));
+	vm.linux_guest = o.kernel != NULL;
 	vm.image_fd = vm.sys_fd = vm.vm_fd = -1;
 	vm.rings.req_eventfd = vm.rings.kick_eventfd = -1;
 	for (i = 0; i < MV_CPUS_MAX; i++)
@@ -579,7 +661,10 @@ int mv_cmd_run(int argc, char *argv[])
 	status = run_vcpus(&vm);
 
 	/* The guest's last partial line first, then why it stopped. */
-	mv_console_flush(&vm.console);
+	if (vm.linux_guest)
+		linux_outcome(&vm, &status);
+	else
+		mv_console_flush(&vm.console);
 	if (vm.nr_vcpus > 1)
 		fprintf(stderr, "minivisor: vCPU %u: %s\n", vm.stop.vcpu_id,
 			vm.stop.stop_msg);

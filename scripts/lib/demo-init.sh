@@ -15,17 +15,14 @@ run() {	# echo a command line, then run it
 
 echo
 echo "=== minivisor demo: Linux $(uname -r) on an emulated $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//') ==="
-guest=""
-for g in hello-long hello-real; do
-	if [ -f "/mv/guests/$g.bin" ]; then guest=$g; break; fi
-done
-if [ ! -f /mv/minivisor.ko ] || ! command -v minivisor >/dev/null || [ -z "$guest" ]; then
+if [ ! -f /mv/minivisor.ko ] || ! command -v minivisor >/dev/null ||
+	[ ! -f /mv/linux/vmlinuz ] || [ ! -f /mv/linux/initrd.gz ]; then
 	echo "demo: missing: $(grep -v ' ok$' /mv/build-status | tr '\n' ' ')"
 elif dmesg -c >/dev/null && run insmod /mv/minivisor.ko; then
-	args=""
-	[ -f "/mv/guests/$guest.args" ] && args=$(cat "/mv/guests/$guest.args")
-	# shellcheck disable=SC2086 # .args holds several words
-	run minivisor run --stats $args "/mv/guests/$guest.bin"
+	# The guest: this same Debian kernel, unmodified, with a busybox
+	# initramfs (guests/linux/init) that prints a marker and powers off.
+	run minivisor run --stats --kernel /mv/linux/vmlinuz \
+		--initrd /mv/linux/initrd.gz --cmdline "console=ttyS0 panic=-1" </dev/null
 	echo "MVDEMO GUEST EXIT $?"
 	echo
 	run minivisor caps

@@ -98,6 +98,7 @@ static const struct {
 	{ { "--initrd", "rd", "g.bin" }, "--initrd needs --kernel" },
 	{ { "--cmdline", "quiet", "g.bin" }, "--cmdline needs --kernel" },
 	{ { "--kernel" }, "option --kernel needs a value" },
+	{ { "--kernel", "bz", "--cpus", "2" }, "drop --cpus" },
 };
 
 TEST(options_errors)
