@@ -10,6 +10,7 @@
 #include <linux/uaccess.h>
 #include <minivisor.h>
 #include "caps.h"
+#include "genl.h"
 #include "mv.h"
 #include "vmx_cpu.h"
 
@@ -80,11 +81,16 @@ static int __init mv_init(void)
 	ret = mv_vmx_cpu_init();
 	if (ret)
 		return ret;
-	ret = misc_register(&mv_dev);
+	ret = mv_genl_init();
 	if (ret)
 		goto err_cpu_exit;
+	ret = misc_register(&mv_dev);
+	if (ret)
+		goto err_genl_exit;
 	return 0;
 
+err_genl_exit:
+	mv_genl_exit();
 err_cpu_exit:
 	mv_vmx_cpu_exit();
 	return ret;
@@ -93,6 +99,7 @@ err_cpu_exit:
 static void __exit mv_exit(void)
 {
 	misc_deregister(&mv_dev);
+	mv_genl_exit();
 	mv_vmx_cpu_exit();
 }
 

@@ -20,6 +20,7 @@
 #include "irq_queue.h"
 #include "msr.h"
 #include "ring.h"
+#include "stats.h"
 
 #define MV_MAX_VMS		16
 #define MV_MAX_VCPUS		8
@@ -37,6 +38,9 @@ struct mv_memslot {
 
 struct mv_vm {
 	struct kref ref;	/* the VM fd and every vCPU hold one */
+	u32 id;			/* for netlink: 1, 2, ... (an IDA) */
+	pid_t pid;		/* tgid of the creator */
+	struct list_head node;	/* on mv_vms, under mv_vms_lock */
 	struct mutex lock;	/* slot changes, vCPU creation */
 	/*
 	 * Exit handlers look slots up with preemption off: they take
@@ -128,10 +132,24 @@ struct mv_vcpu {
 	u64 xcr0;
 
 	struct mv_exit_stats stats;
+	/* Per-reason counts and cycles for netlink (stats.h), and when the
+	 * last exit happened and why (host TSC, basic reason).
+	 */
+	struct mv_vcpu_stats *xstats;
+	u64 exit_tsc;
+	u32 exit_reason;
+	/* Exit sampling for the netlink events group (genl.c). */
+	u32 sample_count;
+	bool sample_pending;
+	u64 sample_qual, sample_rip, sample_tsc;
 };
 
 /* vm.c */
+extern struct list_head mv_vms;		/* every VM alive */
+extern struct mutex mv_vms_lock;
 void mv_vm_put(struct mv_vm *vm);
+/* The VM with @id, with a reference held, or NULL. */
+struct mv_vm *mv_vm_get_by_id(u32 id);
 struct mv_memslot *mv_find_slot(struct mv_vm *vm, u64 gpa);
 int mv_create_vm_fd(unsigned long flags);
 

@@ -32,6 +32,7 @@
 #include "mv.h"
 #include "ring.h"
 #include "ring_proto.h"
+#include "trace.h"
 
 struct mv_ring {
 	void *area;			/* vmalloc_user(), mmap()ed by the VMM */
@@ -415,6 +416,8 @@ static bool try_post(struct mv_ring *ring, struct mv_vcpu *vcpu)
 		ring->waiters[vcpu->id] = (struct mv_ring_waiter){
 			.waiting = true, .seq = op->req.seq,
 		};
+	trace_minivisor_ring_post(vcpu->vm->id, vcpu->id, op->req.seq,
+				  op->req.addr, op->req.len, op->req.flags);
 	signal = ring->req_efd &&
 		 !(READ_ONCE(*ring->view.uflags) & MV_RING_UF_POLLING);
 out:
@@ -496,6 +499,7 @@ int mv_ring_await(struct mv_vcpu *vcpu)
 	ring->waiters[vcpu->id] = (struct mv_ring_waiter){};
 	spin_unlock(&ring->lock);
 
+	trace_minivisor_ring_complete(vcpu->vm->id, vcpu->id, op->req.seq);
 	vcpu->stats.ring_waited++;
 	op->state = MV_RING_OP_IDLE;
 	if (op->req.flags & MV_RING_REQ_WRITE)

@@ -51,6 +51,7 @@
 #include "caps.h"
 #include "cpuid.h"
 #include "exit.h"
+#include "genl.h"
 #include "interrupts.h"
 #include "mv.h"
 #include "validate.h"
@@ -60,6 +61,7 @@
 #include "vmcs_setup.h"
 #include "vmx_cpu.h"
 #include "vmx_ops.h"
+#include "trace.h"
 
 
 void mv_vcpu_skip_insn(struct mv_vcpu *vcpu, unsigned int len)
@@ -178,6 +180,35 @@ static void restore_host_user_state(const struct host_user_state *h)
  * with the exit reason in @reason (bit 31 set if the entry failed its
  * checks), or -EIO if VMLAUNCH/VMRESUME itself failed.
  */
+/* Per-exit cycle statistics for netlink; off for overhead measurements. */
+static bool exit_stats = true;
+module_param(exit_stats, bool, 0644);
+MODULE_PARM_DESC(exit_stats, "collect per-exit-reason cycle statistics (default 1)");
+
+/* Statistics, tracepoints and sampling at VM exit; IRQs off. */
+static void note_exit(struct mv_vcpu *vcpu, u32 reason, u64 tsc)
+{
+	u32 period = READ_ONCE(mv_sample_period);
+
+	vcpu->exit_reason = reason & 0xffff;
+	vcpu->exit_tsc = 0;
+	if (READ_ONCE(exit_stats)) {
+		mv_stats_count(vcpu->xstats, vcpu->exit_reason);
+		vcpu->exit_tsc = tsc;
+	}
+	if (trace_minivisor_exit_enabled())
+		trace_minivisor_exit(vcpu->vm->id, vcpu->id, reason,
+				     vmcs_readl(EXIT_QUALIFICATION),
+				     vmcs_readl(GUEST_RIP));
+	if (period && ++vcpu->sample_count >= period) {
+		vcpu->sample_count = 0;
+		vcpu->sample_pending = true;
+		vcpu->sample_qual = vmcs_readl(EXIT_QUALIFICATION);
+		vcpu->sample_rip = vmcs_readl(GUEST_RIP);
+		vcpu->sample_tsc = tsc;
+	}
+}
+
 static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 		       u32 *reason)
 {
@@ -186,7 +217,7 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 	struct mv_host_syscall_msrs host_syscall;
 	unsigned long debugctl;
 	bool syscall_loaded;
-	u64 guest_xcr0;
+	u64 guest_xcr0, exit_tsc;
 	int failed;
 
 	BUILD_BUG_ON(MV_VMCS_HOST_RSP != HOST_RSP);
@@ -235,7 +266,16 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 
 	if (guest_xcr0 != h->xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, guest_xcr0);
+	if (trace_minivisor_entry_enabled())
+		trace_minivisor_entry(vcpu->vm->id, vcpu->id,
+				      vmcs_readl(GUEST_RIP));
+	/* The previous exit is handled: from its exit to this entry. */
+	if (vcpu->exit_tsc)
+		mv_stats_cycles(vcpu->xstats, vcpu->exit_reason,
+				rdtsc() - vcpu->exit_tsc);
+	vcpu->exit_tsc = 0;
 	failed = mv_vmx_enter(vcpu->gprs, vcpu->launched);
+	exit_tsc = rdtsc();
 	if (guest_xcr0 != h->xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, h->xcr0);
 	if (syscall_loaded)
@@ -258,6 +298,7 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 		*reason = vmcs_read32(VM_EXIT_REASON);
 		if (!(*reason & VMX_EXIT_REASONS_FAILED_VMENTRY))
 			vcpu->launched = true;
+		note_exit(vcpu, *reason, exit_tsc);
 		/* An NMI that caused the exit goes to the host's handler now,
 		 * while NMIs are still blocked by the exit (SDM 28.1).
 		 */
@@ -364,6 +405,10 @@ static int vcpu_run(struct mv_vcpu *vcpu)
 		if (signal_pending(current)) {
 			ret = -EINTR;
 			break;
+		}
+		if (vcpu->sample_pending) {
+			vcpu->sample_pending = false;
+			mv_genl_exit_sample(vcpu, rdtsc() - vcpu->sample_tsc);
 		}
 		cond_resched();
 
@@ -551,6 +596,7 @@ static int mv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 
 static void free_vcpu(struct mv_vcpu *vcpu)
 {
+	kvfree(vcpu->xstats);
 	mv_cpuid_free_vcpu(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	free_page((unsigned long)vcpu->run);
@@ -592,7 +638,8 @@ static struct mv_vcpu *alloc_vcpu(struct mv_vm *vm, u32 id)
 		return NULL;
 	vcpu->vmcs = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 	vcpu->run = (void *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
-	if (!vcpu->vmcs || !vcpu->run) {
+	vcpu->xstats = kvzalloc(sizeof(*vcpu->xstats), GFP_KERNEL_ACCOUNT);
+	if (!vcpu->vmcs || !vcpu->run || !vcpu->xstats) {
 		free_vcpu(vcpu);
 		return NULL;
 	}

@@ -13,17 +13,38 @@
 #include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/idr.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include "caps.h"
+#include "genl.h"
 #include "mv.h"
 #include "validate.h"
 #include "vmx_cpu.h"
 
 static atomic_t mv_nr_vms = ATOMIC_INIT(0);
+static DEFINE_IDA(mv_vm_ids);
+LIST_HEAD(mv_vms);
+DEFINE_MUTEX(mv_vms_lock);
+
+struct mv_vm *mv_vm_get_by_id(u32 id)
+{
+	struct mv_vm *vm, *found = NULL;
+
+	mutex_lock(&mv_vms_lock);
+	list_for_each_entry(vm, &mv_vms, node) {
+		if (vm->id == id) {
+			kref_get(&vm->ref);
+			found = vm;
+			break;
+		}
+	}
+	mutex_unlock(&mv_vms_lock);
+	return found;
+}
 
 struct mv_memslot *mv_find_slot(struct mv_vm *vm, u64 gpa)
 {
@@ -163,11 +184,24 @@ out:
 	return ret;
 }
 
+static void mv_vm_release_ref(struct kref *ref);
+
+/* kref_put_mutex() calls this with mv_vms_lock held. */
+static void mv_vm_release_locked(struct kref *ref)
+{
+	struct mv_vm *vm = container_of(ref, struct mv_vm, ref);
+
+	list_del(&vm->node);
+	mutex_unlock(&mv_vms_lock);
+	mv_vm_release_ref(ref);
+}
+
 static void mv_vm_release_ref(struct kref *ref)
 {
 	struct mv_vm *vm = container_of(ref, struct mv_vm, ref);
 	int i;
 
+	mv_genl_vm_event(vm, false);
 	mv_ring_destroy(vm);
 	for (i = 0; i < MV_MAX_SLOTS; i++) {
 		if (vm->slots[i]) {
@@ -176,6 +210,7 @@ static void mv_vm_release_ref(struct kref *ref)
 		}
 	}
 	mv_ept_destroy(&vm->ept);
+	ida_free(&mv_vm_ids, vm->id);
 	kfree(vm);
 	mv_vmx_put();
 	atomic_dec(&mv_nr_vms);
@@ -183,7 +218,11 @@ static void mv_vm_release_ref(struct kref *ref)
 
 void mv_vm_put(struct mv_vm *vm)
 {
-	kref_put(&vm->ref, mv_vm_release_ref);
+	/*
+	 * The last put unlists the VM under mv_vms_lock, so a netlink reader
+	 * that finds it on the list can still take a reference.
+	 */
+	kref_put_mutex(&vm->ref, mv_vm_release_locked, &mv_vms_lock);
 }
 
 static long mv_vm_ioctl(struct file *filp, unsigned int cmd,
@@ -245,25 +284,45 @@ int mv_create_vm_fd(unsigned long flags)
 	kref_init(&vm->ref);
 	mutex_init(&vm->lock);
 	rwlock_init(&vm->slots_lock);
+	INIT_LIST_HEAD(&vm->node);
+	vm->pid = task_tgid_nr(current);
 
+	ret = ida_alloc_min(&mv_vm_ids, 1, GFP_KERNEL);
+	if (ret < 0)
+		goto err_free_vm;
+	vm->id = ret;
 	ret = mv_ept_init(&vm->ept);
 	if (ret)
-		goto err_free_vm;
+		goto err_free_id;
 	ret = mv_vmx_get();
 	if (ret)
 		goto err_destroy_ept;
 
+	/*
+	 * Listed and announced before the fd exists (once it does, another
+	 * thread may close it at once); from then on the last put unlists.
+	 */
+	mutex_lock(&mv_vms_lock);
+	list_add_tail(&vm->node, &mv_vms);
+	mutex_unlock(&mv_vms_lock);
+	mv_genl_vm_event(vm, true);
 	fd = anon_inode_getfd("minivisor-vm", &mv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		ret = fd;
-		goto err_vmx_put;
+		goto err_unlist;
 	}
 	return fd;
 
-err_vmx_put:
+err_unlist:
+	mutex_lock(&mv_vms_lock);
+	list_del(&vm->node);
+	mutex_unlock(&mv_vms_lock);
+	mv_genl_vm_event(vm, false);
 	mv_vmx_put();
 err_destroy_ept:
 	mv_ept_destroy(&vm->ept);
+err_free_id:
+	ida_free(&mv_vm_ids, vm->id);
 err_free_vm:
 	kfree(vm);
 err_count:

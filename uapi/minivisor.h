@@ -646,4 +646,87 @@ struct mv_msr_policy {
  * struct mv_run, which holds it.
  */
 
+/* ---------------------------------------------------------------------- */
+/* Generic netlink: statistics and events                                  */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Family MV_GENL_NAME, version MV_GENL_VERSION (a reply's genlmsghdr
+ * carries it; a request with another version gets -EOPNOTSUPP). Every
+ * command needs CAP_NET_ADMIN; attributes are validated against a strict
+ * policy and errors come with an extended-ack message naming the
+ * attribute.
+ *
+ * MV_CMD_LIST_VMS (dump, no attributes): one message per VM alive:
+ *   VM_ID, PID (of the process that created it), NR_VCPUS, MEM_BYTES.
+ * MV_CMD_GET_STATS (dump, VM_ID required, VCPU_ID optional): one message
+ *   per vCPU (VM_ID, VCPU_ID, EXITS_TOTAL, then one nested REASON per
+ *   exit reason seen since the last reset), then, without VCPU_ID, one
+ *   message with the VM's totals over its vCPUs in the same form.
+ *   -ENOENT (with extack) if the VM or vCPU does not exist.
+ * MV_CMD_RESET_STATS (do, VM_ID required, VCPU_ID optional): zero them.
+ *   Exits being handled at that moment may still be counted.
+ * MV_CMD_SET_SAMPLING (do, SAMPLE_PERIOD): every SAMPLE_PERIOD-th exit of
+ *   each vCPU (of every VM) is announced as MV_CMD_EXIT_SAMPLE on the
+ *   events group; 0 (the default) turns sampling off.
+ * Events, multicast on MV_GENL_MCGRP_EVENTS:
+ *   MV_CMD_VM_CREATED    VM_ID, PID
+ *   MV_CMD_VM_DESTROYED  VM_ID
+ *   MV_CMD_EXIT_SAMPLE   VM_ID, VCPU_ID, REASON_ID, EXIT_QUAL,
+ *                        GUEST_RIP, CYCLES
+ *
+ * A REASON nest: REASON_ID (basic exit reason, SDM Vol. 3C App. C), COUNT,
+ * CYCLES_TOTAL, CYCLES_MAX, HIST. Cycles are host TSC cycles from the VM
+ * exit to the next VM entry of that vCPU: the time spent handling the
+ * exit, including any time in userspace or waiting in the kernel. An exit
+ * is counted when it happens and its cycles are added when it has been
+ * handled, so while one is in progress (e.g. a vCPU asleep in HLT) its
+ * reason's HIST sums to COUNT - 1. HIST is
+ * an array of MV_STATS_HIST_BUCKETS __u64: bucket 0 counts exits that
+ * took 0 or 1 cycle, bucket i (1 <= i < last) those that took
+ * [2^i, 2^(i+1)) cycles, the last bucket everything longer. Statistics
+ * are collected while the module parameter exit_stats is 1 (the default;
+ * writable in /sys/module/minivisor/parameters/).
+ */
+#define MV_GENL_NAME		"minivisor"
+#define MV_GENL_VERSION		1
+#define MV_GENL_MCGRP_EVENTS	"events"
+#define MV_STATS_HIST_BUCKETS	32
+
+enum mv_genl_cmd {
+	MV_CMD_UNSPEC,
+	MV_CMD_LIST_VMS,
+	MV_CMD_GET_STATS,
+	MV_CMD_RESET_STATS,
+	MV_CMD_SET_SAMPLING,
+	MV_CMD_VM_CREATED,
+	MV_CMD_VM_DESTROYED,
+	MV_CMD_EXIT_SAMPLE,
+	__MV_CMD_MAX,
+};
+#define MV_CMD_MAX	(__MV_CMD_MAX - 1)
+
+enum mv_genl_attr {
+	MV_A_UNSPEC,
+	MV_A_PAD,
+	MV_A_VM_ID,		/* u32 */
+	MV_A_VCPU_ID,		/* u32 */
+	MV_A_PID,		/* u32 */
+	MV_A_NR_VCPUS,		/* u32 */
+	MV_A_MEM_BYTES,		/* u64 */
+	MV_A_EXITS_TOTAL,	/* u64 */
+	MV_A_REASON,		/* nested: the MV_A_REASON_* below */
+	MV_A_REASON_ID,		/* u32 */
+	MV_A_COUNT,		/* u64 */
+	MV_A_CYCLES_TOTAL,	/* u64 */
+	MV_A_CYCLES_MAX,	/* u64 */
+	MV_A_HIST,		/* binary: __u64[MV_STATS_HIST_BUCKETS] */
+	MV_A_SAMPLE_PERIOD,	/* u32 */
+	MV_A_EXIT_QUAL,		/* u64 */
+	MV_A_GUEST_RIP,		/* u64 */
+	MV_A_CYCLES,		/* u64 */
+	__MV_A_MAX,
+};
+#define MV_A_MAX	(__MV_A_MAX - 1)
+
 #endif /* _UAPI_MINIVISOR_H */

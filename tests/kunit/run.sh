@@ -42,6 +42,7 @@ KMOD_SOURCES=(
 	insn_emulate.c
 	validate.c
 	ring_proto.c
+	stats.c
 )
 
 # shellcheck disable=SC2034 # read by common.sh

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite minivisor_stats: kmod/stats.[ch], the per-exit statistics
+ * behind the netlink family: histogram buckets at their edges, counting at
+ * exit and cycles at entry, VM totals and reset.
+ */
+#include <kunit/test.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include "stats.h"
+
+struct bucket_case {
+	u64 cycles;
+	unsigned int bucket;
+};
+
+static const struct bucket_case bucket_cases[] = {
+	{ 0, 0 }, { 1, 0 }, { 2, 1 }, { 3, 1 }, { 4, 2 }, { 1023, 9 },
+	{ 1024, 10 }, { 1025, 10 }, { (1ULL << 30) - 1, 29 },
+	{ 1ULL << 30, 30 }, { (1ULL << 31) - 1, 30 }, { 1ULL << 31, 31 },
+	{ 1ULL << 40, 31 }, { ~0ULL, 31 },
+};
+
+static void bucket_case_desc(const struct bucket_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "cycles_%llu", c->cycles);
+}
+KUNIT_ARRAY_PARAM(bucket, bucket_cases, bucket_case_desc);
+
+static void mv_test_bucket(struct kunit *test)
+{
+	const struct bucket_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, mv_stats_bucket(c->cycles), c->bucket);
+}
+
+/* One whole exit: counted, then handled in @cycles. */
+static void account(struct mv_vcpu_stats *s, u32 reason, u64 cycles)
+{
+	mv_stats_count(s, reason);
+	mv_stats_cycles(s, reason, cycles);
+}
+
+static struct mv_vcpu_stats *new_stats(struct kunit *test)
+{
+	struct mv_vcpu_stats *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	return s;
+}
+
+static void mv_test_account(struct kunit *test)
+{
+	struct mv_vcpu_stats *s = new_stats(test);
+	const struct mv_reason_stats *r = &s->reason[10];
+	u64 sum = 0;
+	unsigned int b;
+
+	account(s, 10, 100);
+	account(s, 10, 5000);
+	account(s, 10, 120);
+	account(s, 30, 7);
+	KUNIT_EXPECT_EQ(test, s->exits_total, 4ull);
+	KUNIT_EXPECT_EQ(test, r->count, 3ull);
+	KUNIT_EXPECT_EQ(test, r->cycles_total, 5220ull);
+	KUNIT_EXPECT_EQ(test, r->cycles_max, 5000ull);
+	KUNIT_EXPECT_EQ(test, r->hist[6], 2ull);	/* 100, 120: 64..127 */
+	KUNIT_EXPECT_EQ(test, r->hist[12], 1ull);	/* 5000: 4096..8191 */
+	for (b = 0; b < MV_STATS_HIST_BUCKETS; b++)
+		sum += r->hist[b];
+	KUNIT_EXPECT_EQ(test, sum, r->count);
+	KUNIT_EXPECT_EQ(test, s->reason[30].count, 1ull);
+	KUNIT_EXPECT_EQ(test, s->reason[30].hist[2], 1ull);
+
+	/* Reasons past the table are not counted (nor crash). */
+	account(s, MV_NR_EXIT_REASONS, 1);
+	account(s, 0xffffffff, 1);
+	KUNIT_EXPECT_EQ(test, s->exits_total, 4ull);
+
+	/* An exit still being handled: counted, no cycles yet. */
+	mv_stats_count(s, 12);
+	KUNIT_EXPECT_EQ(test, s->exits_total, 5ull);
+	KUNIT_EXPECT_EQ(test, s->reason[12].count, 1ull);
+	KUNIT_EXPECT_EQ(test, s->reason[12].cycles_total, 0ull);
+	KUNIT_EXPECT_EQ(test, s->reason[12].hist[0], 0ull);
+}
+
+static void mv_test_add_and_reset(struct kunit *test)
+{
+	struct mv_vcpu_stats *a = new_stats(test), *b = new_stats(test);
+	struct mv_vcpu_stats *sum = new_stats(test);
+
+	account(a, 10, 100);
+	account(a, 12, 1 << 20);
+	account(b, 10, 300);
+	mv_stats_add(sum, a);
+	mv_stats_add(sum, b);
+	KUNIT_EXPECT_EQ(test, sum->exits_total, 3ull);
+	KUNIT_EXPECT_EQ(test, sum->reason[10].count, 2ull);
+	KUNIT_EXPECT_EQ(test, sum->reason[10].cycles_total, 400ull);
+	KUNIT_EXPECT_EQ(test, sum->reason[10].cycles_max, 300ull);
+	KUNIT_EXPECT_EQ(test, sum->reason[10].hist[6], 1ull);
+	KUNIT_EXPECT_EQ(test, sum->reason[10].hist[8], 1ull);
+	KUNIT_EXPECT_EQ(test, sum->reason[12].hist[20], 1ull);
+
+	mv_stats_reset(a);
+	KUNIT_EXPECT_EQ(test, a->exits_total, 0ull);
+	KUNIT_EXPECT_EQ(test, a->reason[10].count, 0ull);
+	KUNIT_EXPECT_EQ(test, a->reason[12].cycles_max, 0ull);
+	KUNIT_EXPECT_EQ(test, a->reason[12].hist[20], 0ull);
+	/* b is untouched. */
+	KUNIT_EXPECT_EQ(test, b->reason[10].count, 1ull);
+}
+
+static struct kunit_case mv_stats_cases[] = {
+	KUNIT_CASE_PARAM(mv_test_bucket, bucket_gen_params),
+	KUNIT_CASE(mv_test_account),
+	KUNIT_CASE(mv_test_add_and_reset),
+	{}
+};
+
+static struct kunit_suite mv_stats_suite = {
+	.name = "minivisor_stats",
+	.test_cases = mv_stats_cases,
+};
+kunit_test_suite(mv_stats_suite);
+
+MODULE_LICENSE("GPL");
