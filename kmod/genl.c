@@ -101,24 +101,20 @@ static int list_vms_dump(struct sk_buff *skb, struct netlink_callback *cb)
 /* ---- MV_CMD_GET_STATS / MV_CMD_RESET_STATS ------------------------------ */
 
 static int put_reason(struct sk_buff *skb, u32 id,
-		      const struct mv_reason_stats *r)
+		      const struct mv_reason_view *r)
 {
-	u64 hist[MV_STATS_HIST_BUCKETS];
 	struct nlattr *nest;
-	unsigned int b;
 
-	for (b = 0; b < MV_STATS_HIST_BUCKETS; b++)
-		hist[b] = READ_ONCE(r->hist[b]);
 	nest = nla_nest_start(skb, MV_A_REASON);
 	if (!nest)
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MV_A_REASON_ID, id) ||
-	    nla_put_u64_64bit(skb, MV_A_COUNT, READ_ONCE(r->count), MV_A_PAD) ||
-	    nla_put_u64_64bit(skb, MV_A_CYCLES_TOTAL,
-			      READ_ONCE(r->cycles_total), MV_A_PAD) ||
-	    nla_put_u64_64bit(skb, MV_A_CYCLES_MAX, READ_ONCE(r->cycles_max),
+	    nla_put_u64_64bit(skb, MV_A_COUNT, r->count, MV_A_PAD) ||
+	    nla_put_u64_64bit(skb, MV_A_CYCLES_TOTAL, r->cycles_total,
 			      MV_A_PAD) ||
-	    nla_put_64bit(skb, MV_A_HIST, sizeof(hist), hist, MV_A_PAD)) {
+	    nla_put_u64_64bit(skb, MV_A_CYCLES_MAX, r->cycles_max, MV_A_PAD) ||
+	    nla_put_64bit(skb, MV_A_HIST, sizeof(r->hist), r->hist,
+			  MV_A_PAD)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -128,7 +124,7 @@ static int put_reason(struct sk_buff *skb, u32 id,
 
 /* One stats message: a vCPU's (@vcpu_id >= 0) or the VM's totals. */
 static int put_stats(struct sk_buff *skb, struct netlink_callback *cb,
-		     u32 vm_id, int vcpu_id, const struct mv_vcpu_stats *s)
+		     u32 vm_id, int vcpu_id, const struct mv_stats_view *s)
 {
 	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				cb->nlh->nlmsg_seq, &mv_genl_family,
@@ -139,12 +135,11 @@ static int put_stats(struct sk_buff *skb, struct netlink_callback *cb,
 		return -EMSGSIZE;
 	if (nla_put_u32(skb, MV_A_VM_ID, vm_id) ||
 	    (vcpu_id >= 0 && nla_put_u32(skb, MV_A_VCPU_ID, vcpu_id)) ||
-	    nla_put_u64_64bit(skb, MV_A_EXITS_TOTAL, READ_ONCE(s->exits_total),
+	    nla_put_u64_64bit(skb, MV_A_EXITS_TOTAL, s->exits_total,
 			      MV_A_PAD))
 		goto cancel;
 	for (i = 0; i < MV_NR_EXIT_REASONS; i++)
-		if (READ_ONCE(s->reason[i].count) &&
-		    put_reason(skb, i, &s->reason[i]))
+		if (s->reason[i].count && put_reason(skb, i, &s->reason[i]))
 			goto cancel;
 	genlmsg_end(skb, hdr);
 	return 0;
@@ -201,6 +196,15 @@ static int get_stats_start(struct netlink_callback *cb)
 	return 0;
 }
 
+/* A vCPU's statistics as readers see them (stats.h). */
+static void snapshot(struct mv_stats_view *v, const struct mv_vcpu *vcpu)
+{
+	int inflight = READ_ONCE(vcpu->exit_tsc) ?
+		       (int)READ_ONCE(vcpu->exit_reason) : -1;
+
+	mv_stats_snapshot(v, vcpu->xstats, inflight);
+}
+
 /*
  * cb->args[0]: the next vCPU index; cb->args[1]: the totals were sent.
  * The VM is looked up again each round: if it is gone, the dump ends.
@@ -208,7 +212,7 @@ static int get_stats_start(struct netlink_callback *cb)
 static int get_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct nlattr **attrs = genl_dumpit_info(cb)->attrs;
-	struct mv_vcpu_stats *sum = NULL;
+	struct mv_stats_view *view, *sum;
 	struct mv_vm *vm;
 	unsigned int i;
 	int vcpu_id, err = 0;
@@ -216,32 +220,39 @@ static int get_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	vm = stats_target(attrs, &vcpu_id, NULL);
 	if (IS_ERR(vm))
 		return 0;
+	view = kvmalloc(sizeof(*view), GFP_KERNEL);
+	sum = kvzalloc(sizeof(*sum), GFP_KERNEL);
+	if (!view || !sum) {
+		err = -ENOMEM;
+		goto out;
+	}
 	mutex_lock(&vm->lock);	/* vCPUs are created and freed under it */
 	for (i = cb->args[0]; i < MV_MAX_VCPUS; i++) {
 		struct mv_vcpu *v = vm->vcpus[i];
 
 		if (!v || (vcpu_id >= 0 && vcpu_id != i))
 			continue;
-		err = put_stats(skb, cb, vm->id, i, v->xstats);
+		snapshot(view, v);
+		err = put_stats(skb, cb, vm->id, i, view);
 		if (err)
 			break;
 	}
 	cb->args[0] = i;
 	if (!err && vcpu_id < 0 && !cb->args[1]) {
-		sum = kvzalloc(sizeof(*sum), GFP_KERNEL);
-		if (!sum) {
-			err = -ENOMEM;
-		} else {
-			for (i = 0; i < MV_MAX_VCPUS; i++)
-				if (vm->vcpus[i])
-					mv_stats_add(sum, vm->vcpus[i]->xstats);
-			err = put_stats(skb, cb, vm->id, -1, sum);
-			if (!err)
-				cb->args[1] = 1;
-			kvfree(sum);
+		for (i = 0; i < MV_MAX_VCPUS; i++) {
+			if (!vm->vcpus[i])
+				continue;
+			snapshot(view, vm->vcpus[i]);
+			mv_stats_view_add(sum, view);
 		}
+		err = put_stats(skb, cb, vm->id, -1, sum);
+		if (!err)
+			cb->args[1] = 1;
 	}
 	mutex_unlock(&vm->lock);
+out:
+	kvfree(sum);
+	kvfree(view);
 	mv_vm_put(vm);
 	/* Nothing fitted in an empty buffer: give up rather than loop. */
 	if (err && !skb->len)

@@ -132,8 +132,8 @@ struct mv_vcpu {
 	u64 xcr0;
 
 	struct mv_exit_stats stats;
-	/* Per-reason counts and cycles for netlink (stats.h), and when the
-	 * last exit happened and why (host TSC, basic reason).
+	/* Per-reason cycles for netlink (stats.h), and the exit being
+	 * handled: host TSC when it happened (0: none) and basic reason.
 	 */
 	struct mv_vcpu_stats *xstats;
 	u64 exit_tsc;

@@ -190,12 +190,10 @@ static void note_exit(struct mv_vcpu *vcpu, u32 reason, u64 tsc)
 {
 	u32 period = READ_ONCE(mv_sample_period);
 
-	vcpu->exit_reason = reason & 0xffff;
-	vcpu->exit_tsc = 0;
-	if (READ_ONCE(exit_stats)) {
-		mv_stats_count(vcpu->xstats, vcpu->exit_reason);
-		vcpu->exit_tsc = tsc;
-	}
+	/* Counted when handled, at the next entry (stats.h). */
+	WRITE_ONCE(vcpu->exit_reason, reason & 0xffff);
+	if (READ_ONCE(exit_stats) && vcpu->exit_reason < MV_NR_EXIT_REASONS)
+		WRITE_ONCE(vcpu->exit_tsc, tsc);
 	if (trace_minivisor_exit_enabled())
 		trace_minivisor_exit(vcpu->vm->id, vcpu->id, reason,
 				     vmcs_readl(EXIT_QUALIFICATION),
@@ -270,10 +268,11 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 		trace_minivisor_entry(vcpu->vm->id, vcpu->id,
 				      vmcs_readl(GUEST_RIP));
 	/* The previous exit is handled: from its exit to this entry. */
-	if (vcpu->exit_tsc)
-		mv_stats_cycles(vcpu->xstats, vcpu->exit_reason,
-				rdtsc() - vcpu->exit_tsc);
-	vcpu->exit_tsc = 0;
+	if (vcpu->exit_tsc) {
+		mv_stats_handled(vcpu->xstats, vcpu->exit_reason,
+				 rdtsc() - vcpu->exit_tsc);
+		WRITE_ONCE(vcpu->exit_tsc, 0);
+	}
 	failed = mv_vmx_enter(vcpu->gprs, vcpu->launched);
 	exit_tsc = rdtsc();
 	if (guest_xcr0 != h->xcr0)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit suite minivisor_stats: kmod/stats.[ch], the per-exit statistics
- * behind the netlink family: histogram buckets at their edges, counting at
- * exit and cycles at entry, VM totals and reset.
+ * behind the netlink family: histogram buckets at their edges, accounting
+ * handled exits, the in-flight exit, VM totals and reset.
  */
 #include <kunit/test.h>
 #include <linux/module.h>
@@ -34,13 +34,6 @@ static void mv_test_bucket(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mv_stats_bucket(c->cycles), c->bucket);
 }
 
-/* One whole exit: counted, then handled in @cycles. */
-static void account(struct mv_vcpu_stats *s, u32 reason, u64 cycles)
-{
-	mv_stats_count(s, reason);
-	mv_stats_cycles(s, reason, cycles);
-}
-
 static struct mv_vcpu_stats *new_stats(struct kunit *test)
 {
 	struct mv_vcpu_stats *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
@@ -49,52 +42,66 @@ static struct mv_vcpu_stats *new_stats(struct kunit *test)
 	return s;
 }
 
-static void mv_test_account(struct kunit *test)
+static struct mv_stats_view *new_view(struct kunit *test)
+{
+	struct mv_stats_view *v = kunit_kzalloc(test, sizeof(*v), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, v);
+	return v;
+}
+
+static void mv_test_handled(struct kunit *test)
 {
 	struct mv_vcpu_stats *s = new_stats(test);
-	const struct mv_reason_stats *r = &s->reason[10];
-	u64 sum = 0;
-	unsigned int b;
+	struct mv_stats_view *v = new_view(test);
+	const struct mv_reason_view *r = &v->reason[10];
 
-	account(s, 10, 100);
-	account(s, 10, 5000);
-	account(s, 10, 120);
-	account(s, 30, 7);
-	KUNIT_EXPECT_EQ(test, s->exits_total, 4ull);
+	mv_stats_handled(s, 10, 100);
+	mv_stats_handled(s, 10, 5000);
+	mv_stats_handled(s, 10, 120);
+	mv_stats_handled(s, 30, 7);
+	mv_stats_snapshot(v, s, -1);
+	KUNIT_EXPECT_EQ(test, v->exits_total, 4ull);
 	KUNIT_EXPECT_EQ(test, r->count, 3ull);
 	KUNIT_EXPECT_EQ(test, r->cycles_total, 5220ull);
 	KUNIT_EXPECT_EQ(test, r->cycles_max, 5000ull);
 	KUNIT_EXPECT_EQ(test, r->hist[6], 2ull);	/* 100, 120: 64..127 */
 	KUNIT_EXPECT_EQ(test, r->hist[12], 1ull);	/* 5000: 4096..8191 */
-	for (b = 0; b < MV_STATS_HIST_BUCKETS; b++)
-		sum += r->hist[b];
-	KUNIT_EXPECT_EQ(test, sum, r->count);
-	KUNIT_EXPECT_EQ(test, s->reason[30].count, 1ull);
-	KUNIT_EXPECT_EQ(test, s->reason[30].hist[2], 1ull);
+	KUNIT_EXPECT_EQ(test, v->reason[30].count, 1ull);
+	KUNIT_EXPECT_EQ(test, v->reason[30].hist[2], 1ull);
+	KUNIT_EXPECT_EQ(test, v->reason[12].count, 0ull);
+}
 
-	/* Reasons past the table are not counted (nor crash). */
-	account(s, MV_NR_EXIT_REASONS, 1);
-	account(s, 0xffffffff, 1);
-	KUNIT_EXPECT_EQ(test, s->exits_total, 4ull);
+/* An exit still being handled counts, without cycles. */
+static void mv_test_inflight(struct kunit *test)
+{
+	struct mv_vcpu_stats *s = new_stats(test);
+	struct mv_stats_view *v = new_view(test);
 
-	/* An exit still being handled: counted, no cycles yet. */
-	mv_stats_count(s, 12);
-	KUNIT_EXPECT_EQ(test, s->exits_total, 5ull);
-	KUNIT_EXPECT_EQ(test, s->reason[12].count, 1ull);
-	KUNIT_EXPECT_EQ(test, s->reason[12].cycles_total, 0ull);
-	KUNIT_EXPECT_EQ(test, s->reason[12].hist[0], 0ull);
+	mv_stats_handled(s, 30, 7);
+	mv_stats_snapshot(v, s, 12);
+	KUNIT_EXPECT_EQ(test, v->exits_total, 2ull);
+	KUNIT_EXPECT_EQ(test, v->reason[12].count, 1ull);
+	KUNIT_EXPECT_EQ(test, v->reason[12].cycles_total, 0ull);
+	KUNIT_EXPECT_EQ(test, v->reason[12].hist[0], 0ull);
+	/* Out-of-table reasons are ignored. */
+	mv_stats_snapshot(v, s, MV_NR_EXIT_REASONS);
+	KUNIT_EXPECT_EQ(test, v->exits_total, 1ull);
 }
 
 static void mv_test_add_and_reset(struct kunit *test)
 {
 	struct mv_vcpu_stats *a = new_stats(test), *b = new_stats(test);
-	struct mv_vcpu_stats *sum = new_stats(test);
+	struct mv_stats_view *va = new_view(test), *vb = new_view(test);
+	struct mv_stats_view *sum = new_view(test);
 
-	account(a, 10, 100);
-	account(a, 12, 1 << 20);
-	account(b, 10, 300);
-	mv_stats_add(sum, a);
-	mv_stats_add(sum, b);
+	mv_stats_handled(a, 10, 100);
+	mv_stats_handled(a, 12, 1 << 20);
+	mv_stats_handled(b, 10, 300);
+	mv_stats_snapshot(va, a, -1);
+	mv_stats_snapshot(vb, b, -1);
+	mv_stats_view_add(sum, va);
+	mv_stats_view_add(sum, vb);
 	KUNIT_EXPECT_EQ(test, sum->exits_total, 3ull);
 	KUNIT_EXPECT_EQ(test, sum->reason[10].count, 2ull);
 	KUNIT_EXPECT_EQ(test, sum->reason[10].cycles_total, 400ull);
@@ -104,17 +111,19 @@ static void mv_test_add_and_reset(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sum->reason[12].hist[20], 1ull);
 
 	mv_stats_reset(a);
-	KUNIT_EXPECT_EQ(test, a->exits_total, 0ull);
-	KUNIT_EXPECT_EQ(test, a->reason[10].count, 0ull);
-	KUNIT_EXPECT_EQ(test, a->reason[12].cycles_max, 0ull);
-	KUNIT_EXPECT_EQ(test, a->reason[12].hist[20], 0ull);
+	mv_stats_snapshot(va, a, -1);
+	KUNIT_EXPECT_EQ(test, va->exits_total, 0ull);
+	KUNIT_EXPECT_EQ(test, va->reason[12].cycles_max, 0ull);
+	KUNIT_EXPECT_EQ(test, va->reason[12].hist[20], 0ull);
 	/* b is untouched. */
-	KUNIT_EXPECT_EQ(test, b->reason[10].count, 1ull);
+	mv_stats_snapshot(vb, b, -1);
+	KUNIT_EXPECT_EQ(test, vb->reason[10].count, 1ull);
 }
 
 static struct kunit_case mv_stats_cases[] = {
 	KUNIT_CASE_PARAM(mv_test_bucket, bucket_gen_params),
-	KUNIT_CASE(mv_test_account),
+	KUNIT_CASE(mv_test_handled),
+	KUNIT_CASE(mv_test_inflight),
 	KUNIT_CASE(mv_test_add_and_reset),
 	{}
 };
