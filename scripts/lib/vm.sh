@@ -405,6 +405,11 @@ mv_bochsrc() {
 		ata0-master: type=cdrom, path="$iso", status=inserted
 		com1: enabled=1, mode=file, dev="$serial"
 		mouse: enabled=0
+		# No sound: where ALSA's libraries are installed but there is no
+		# card, Debian's Bochs 2.7 aborts at start in its mixer thread
+		# ("buffer overflow detected"); the PC speaker needs none anyway.
+		speaker: enabled=0
+		sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
 		log: $log
 		panic: action=fatal
 		error: action=report
