@@ -55,10 +55,14 @@ static int pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
 
 /* ---- MV_CMD_LIST_VMS ---------------------------------------------------- */
 
-static int list_vms_start(struct netlink_callback *cb)
-{
-	return version_ok(cb->nlh, cb->extack) ? 0 : -EOPNOTSUPP;
-}
+/*
+ * Dump requests are checked in the first round of their dumpit, not in
+ * .start: Linux 6.1 gives .start no extended ack (cb->extack is NULL
+ * there), while an error returned by dumpit reaches the requester as the
+ * status of NLMSG_DONE with the message attached (netlink_dump_done()).
+ * cb->args[DUMP_CHECKED] says the request has passed.
+ */
+#define DUMP_CHECKED	5
 
 static int put_vm(struct sk_buff *skb, struct netlink_callback *cb,
 		  struct mv_vm *vm)
@@ -86,6 +90,11 @@ static int list_vms_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct mv_vm *vm;
 
+	if (!cb->args[DUMP_CHECKED]) {
+		if (!version_ok(cb->nlh, cb->extack))
+			return -EOPNOTSUPP;
+		cb->args[DUMP_CHECKED] = 1;
+	}
 	mutex_lock(&mv_vms_lock);
 	list_for_each_entry(vm, &mv_vms, node) {
 		if (vm->id <= cb->args[0])
@@ -181,16 +190,6 @@ static struct mv_vm *stats_target(struct nlattr **attrs, int *vcpu_id,
 
 static int get_stats_start(struct netlink_callback *cb)
 {
-	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
-	struct mv_vm *vm;
-	int vcpu_id;
-
-	if (!version_ok(cb->nlh, cb->extack))
-		return -EOPNOTSUPP;
-	vm = stats_target(info->attrs, &vcpu_id, cb->extack);
-	if (IS_ERR(vm))
-		return PTR_ERR(vm);
-	mv_vm_put(vm);
 	/* A vCPU's message carries every reason: make room for it. */
 	cb->min_dump_alloc = STATS_MSG_MAX;
 	return 0;
@@ -217,9 +216,19 @@ static int get_stats_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	unsigned int i;
 	int vcpu_id, err = 0;
 
-	vm = stats_target(attrs, &vcpu_id, NULL);
-	if (IS_ERR(vm))
-		return 0;
+	if (!cb->args[DUMP_CHECKED]) {
+		if (!version_ok(cb->nlh, cb->extack))
+			return -EOPNOTSUPP;
+		vm = stats_target(attrs, &vcpu_id, cb->extack);
+		if (IS_ERR(vm))
+			return PTR_ERR(vm);
+		cb->args[DUMP_CHECKED] = 1;
+	} else {
+		/* Gone since the first round: the dump just ends. */
+		vm = stats_target(attrs, &vcpu_id, NULL);
+		if (IS_ERR(vm))
+			return 0;
+	}
 	view = kvmalloc(sizeof(*view), GFP_KERNEL);
 	sum = kvzalloc(sizeof(*sum), GFP_KERNEL);
 	if (!view || !sum) {
@@ -361,7 +370,6 @@ void mv_genl_exit_sample(struct mv_vcpu *vcpu, u64 cycles)
 static const struct genl_ops mv_genl_ops[] = {
 	{
 		.cmd	= MV_CMD_LIST_VMS,
-		.start	= list_vms_start,
 		.dumpit	= list_vms_dump,
 		.flags	= GENL_ADMIN_PERM,
 	},

@@ -647,6 +647,21 @@ struct mv_msr_policy {
  */
 
 /* ---------------------------------------------------------------------- */
+/* Hypercalls                                                              */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * VMCALL with the number in RAX; the result replaces RAX. From CPL > 0
+ * every number but MV_HC_FLOOR returns -EPERM; an unknown one -EOPNOTSUPP.
+ * (The other VMX instructions raise #UD in the guest.)
+ *   MV_HC_NOP    returns 0: a hypercall handled in the kernel.
+ *   MV_HC_FLOOR  RAX unchanged: only steps over the VMCALL, the cheapest
+ *                exit minivisor returns from (the benchmarks' floor).
+ */
+#define MV_HC_NOP		0
+#define MV_HC_FLOOR		0x4d56464cULL	/* "MVFL" */
+
+/* ---------------------------------------------------------------------- */
 /* Generic netlink: statistics and events                                  */
 /* ---------------------------------------------------------------------- */
 
@@ -656,6 +671,12 @@ struct mv_msr_policy {
  * command needs CAP_NET_ADMIN; attributes are validated against a strict
  * policy and errors come with an extended-ack message naming the
  * attribute.
+ *
+ * A bad dump request (LIST_VMS, GET_STATS: wrong version, missing or
+ * unknown VM_ID / VCPU_ID) is answered with an NLMSG_DONE whose status is
+ * the negative errno, followed by the extended-ack attributes
+ * (NLM_F_ACK_TLVS); a request that fails the attribute policy, or a
+ * command without the needed flag or capability, gets an NLMSG_ERROR.
  *
  * MV_CMD_LIST_VMS (dump, no attributes): one message per VM alive:
  *   VM_ID, PID (of the process that created it), NR_VCPUS, MEM_BYTES.

@@ -9,15 +9,20 @@
 #include "cli.h"
 #include "exit.h"
 #include "run.h"
+#include "stats_cmd.h"
 
 static void usage(FILE *out)
 {
 	fputs("Usage: minivisor COMMAND [OPTIONS]\n"
 	      "\n"
 	      "Commands:\n"
-	      "  run [--mem SIZE] [--entry real|long] [--stats] GUEST.bin\n"
-	      "                 run a flat-binary guest on one vCPU\n"
+	      "  run [OPTIONS] GUEST.bin | run --kernel BZIMAGE [OPTIONS]\n"
+	      "                 run a flat-binary guest or boot a Linux kernel\n"
 	      "  caps           show what the minivisor module offers on this CPU\n"
+	      "  stats [--vm ID] [--json]\n"
+	      "                 per-vCPU exit statistics by reason, with histograms\n"
+	      "  top [--vm ID]  live exit rates per reason, refreshed every second\n"
+	      "  events         VM creation/destruction and sampled exits as they happen\n"
 	      "\n"
 	      "Options:\n"
 	      "  -h, --help     show this help\n"
@@ -49,6 +54,12 @@ int mv_main(int argc, char *argv[])
 		return mv_cmd_run(argc - 1, argv + 1);
 	if (!strcmp(cmd, "caps"))
 		return mv_cmd_caps(argc - 1, argv + 1);
+	if (!strcmp(cmd, "stats"))
+		return mv_cmd_stats(argc - 1, argv + 1);
+	if (!strcmp(cmd, "top"))
+		return mv_cmd_top(argc - 1, argv + 1);
+	if (!strcmp(cmd, "events"))
+		return mv_cmd_events(argc - 1, argv + 1);
 
 	fprintf(stderr, "minivisor: %s '%s'\nTry 'minivisor --help'.\n",
 		cmd[0] == '-' ? "unknown option" : "unknown command", cmd);
