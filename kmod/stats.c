@@ -11,17 +11,16 @@ void mv_stats_snapshot(struct mv_stats_view *v, const struct mv_vcpu_stats *s,
 
 	memset(v, 0, sizeof(*v));
 	for (i = 0; i < MV_NR_EXIT_REASONS; i++) {
-		const struct mv_reason_acc *r = &s->reason[i];
 		struct mv_reason_view *o = &v->reason[i];
 
 		for (b = 0; b < MV_STATS_HIST_BUCKETS; b++) {
-			o->hist[b] = READ_ONCE(r->hist[b]);
+			o->hist[b] = local64_read(&s->hist[i][b]);
 			o->count += o->hist[b];
 		}
 		if (inflight == i)
 			o->count++;
-		o->cycles_total = READ_ONCE(r->cycles_total);
-		o->cycles_max = READ_ONCE(r->cycles_max);
+		o->cycles_total = local64_read(&s->cycles[i].total);
+		o->cycles_max = READ_ONCE(s->cycles[i].max);
 		v->exits_total += o->count;
 	}
 }
@@ -49,11 +48,9 @@ void mv_stats_reset(struct mv_vcpu_stats *s)
 	unsigned int i, b;
 
 	for (i = 0; i < MV_NR_EXIT_REASONS; i++) {
-		struct mv_reason_acc *r = &s->reason[i];
-
-		WRITE_ONCE(r->cycles_total, 0);
-		WRITE_ONCE(r->cycles_max, 0);
+		local64_set(&s->cycles[i].total, 0);
+		WRITE_ONCE(s->cycles[i].max, 0);
 		for (b = 0; b < MV_STATS_HIST_BUCKETS; b++)
-			WRITE_ONCE(r->hist[b], 0);
+			local64_set(&s->hist[i][b], 0);
 	}
 }
