@@ -5,6 +5,8 @@
 #   make module     kmod/minivisor.ko only
 #   make check      every test suite, ending in "N passed, N failed"
 #   make demo       boot the emulated VMX PC and run the default guest
+#   make bench      every benchmark under minivisor and KVM in one boot;
+#                   table, build/bench/bench.json and bench.png
 #   make setup      install the Debian packages and unpack the cloud kernel
 #   make integration  only the integration scenarios (Bochs / nested KVM);
 #                   a subset with SCENARIOS='01-* 05-kvm-coexist'
@@ -32,6 +34,9 @@ check:
 
 demo:
 	./scripts/demo.sh
+
+bench:
+	./scripts/bench.sh
 
 setup:
 	./scripts/setup.sh

@@ -19,7 +19,7 @@ PACKAGES=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves kmod cpio
 	python3 bochs bochsbios vgabios busybox-static isolinux syslinux-common
 	xorriso qemu-system-x86 libnl-3-dev libnl-genl-3-dev linux-source-6.1
-	valgrind
+	valgrind gnuplot-nox
 )
 
 log() { printf 'setup: %s\n' "$*"; }

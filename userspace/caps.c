@@ -4,6 +4,8 @@
 
 #include "caps.h"
 #include "exit.h"
+#include "hv/hv.h"
+#include "hv/kvm.h"
 #include "lib/libminivisor.h"
 #include "util.h"
 
@@ -63,19 +65,24 @@ void mv_print_caps(FILE *out, const struct mv_caps *c)
 
 void mv_print_caps_usage(FILE *out)
 {
-	fputs("Usage: minivisor caps\n"
+	fputs("Usage: minivisor caps [--hv minivisor|kvm]\n"
 	      "\n"
 	      "Print what the loaded minivisor module offers on this CPU: the API\n"
 	      "version, optional VMX features (yes/no), the module's limits and the raw\n"
-	      "IA32_VMX_* capability MSRs.\n"
+	      "IA32_VMX_* capability MSRs. With --hv kvm, what KVM offers that\n"
+	      "`minivisor run --hv kvm` uses: its API version, capabilities and the\n"
+	      "kvm_intel parameters.\n"
 	      "\n"
 	      "Options:\n"
+	      "      --hv HV   minivisor (default) or kvm\n"
 	      "  -h, --help    show this help\n", out);
 }
 
 int mv_cmd_caps(int argc, char *argv[])
 {
+	enum mv_hv_kind hv = MV_HV_MINIVISOR;
 	struct mv_caps caps;
+	const char *val;
 	int fd, i;
 
 	for (i = 1; i < argc; i++) {
@@ -83,10 +90,31 @@ int mv_cmd_caps(int argc, char *argv[])
 			mv_print_caps_usage(stdout);
 			return 0;
 		}
+		val = NULL;
+		if (!strncmp(argv[i], "--hv=", 5))
+			val = argv[i] + 5;
+		else if (!strcmp(argv[i], "--hv") && i + 1 < argc)
+			val = argv[++i];
+		else if (!strcmp(argv[i], "--hv"))
+			val = "";
+		if (val && !mv_hv_parse_kind(val, &hv))
+			continue;
+		if (val) {
+			fprintf(stderr, "minivisor caps: --hv '%s': expected minivisor or kvm\nTry 'minivisor caps --help'.\n",
+				val);
+			return MV_STATUS_USAGE;
+		}
 		fprintf(stderr, "minivisor caps: %s '%s'\nTry 'minivisor caps --help'.\n",
 			argv[i][0] == '-' ? "unknown option" : "unexpected argument",
 			argv[i]);
 		return MV_STATUS_USAGE;
+	}
+	if (hv == MV_HV_KVM) {
+		if (mv_kvm_print_caps(stdout) < 0) {
+			fprintf(stderr, "minivisor: %s\n", mv_last_error());
+			return MV_STATUS_SETUP_ERROR;
+		}
+		return 0;
 	}
 
 	fd = mv_open_system(NULL);

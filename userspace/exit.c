@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exit.h"
+#include "hv/kvm_names.h"
 #include "lib/libminivisor.h"
 
 #define VMX_EXIT_REASON_ENTRY_FAILURE	(1ULL << 31)	/* SDM Vol. 3C 24.9.1 */
@@ -172,6 +173,11 @@ void mv_describe_internal(const struct mv_exit_internal *in,
 	size_t pos = 0;
 	uint32_t i;
 
+	/* Made by the KVM backend (--hv kvm), not the module. */
+	if (mv_internal_is_kvm(in->suberror)) {
+		mv_kvm_describe_internal(in, rip, buf, len);
+		return;
+	}
 	append(buf, len, &pos, "internal error in the module at rip 0x%llx: %s (suberror %u)\n",
 	       rip, mv_internal_suberror_name(in->suberror), in->suberror);
 

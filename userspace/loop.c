@@ -17,6 +17,12 @@ int mv_run_loop(struct mv_vcpu_ctx *ctx, struct mv_bus *bus,
 			return ctx->exit_status;
 		}
 		ret = run_once(arg);
+		/*
+		 * A backend may perform device accesses itself (KVM's
+		 * coalesced writes), and a device may have stopped the vCPU.
+		 */
+		if (ctx->stop)
+			return ctx->exit_status;
 		if (ret == -EINTR)
 			continue;	/* *stop decides */
 		if (ret < 0) {

@@ -11,16 +11,17 @@
 #include "devices/bus.h"
 
 /*
- * One MV_RUN: 0 when an exit is in the run page, -EINTR when interrupted
- * by a signal, another negative errno on failure (message in
- * mv_last_error()).
+ * One MV_RUN (mv_hv_vcpu_run()): 0 when an exit is in the run page,
+ * -EINTR when interrupted by a signal, another negative errno on failure
+ * (message in mv_last_error()).
  */
 typedef int mv_run_fn(void *arg);
 
 /*
  * Runs until the vCPU stops and returns its exit status (ctx->stop_msg
  * says why). -EINTR (or an MV_EXIT_INTR exit) runs again unless *@stop
- * was set, e.g. by a SIGINT handler: then MV_STATUS_INTERRUPTED.
+ * was set, e.g. by a SIGINT handler: then MV_STATUS_INTERRUPTED. A stop
+ * of @ctx during @run_once (a device the backend called) ends it too.
  */
 int mv_run_loop(struct mv_vcpu_ctx *ctx, struct mv_bus *bus,
 		mv_run_fn *run_once, void *arg, volatile sig_atomic_t *stop);

@@ -15,8 +15,9 @@ void mv_print_run_usage(FILE *out)
 	      "                     [--cpus N] [--stats] [--ring NAME[:posted|:sync]]...\n"
 	      "                     [--ring-entries N] [--ring-busy-poll US] [--ring-poll]\n"
 	      "                     GUEST.bin\n"
+	      "       minivisor run --hv kvm [--coalesced NAME]... [OPTIONS] GUEST.bin\n"
 	      "       minivisor run --kernel BZIMAGE [--initrd FILE] [--cmdline STR]\n"
-	      "                     [--mem SIZE] [--stats] [--ring ...]\n"
+	      "                     [--hv kvm] [--mem SIZE] [--stats] [--ring ...]\n"
 	      "\n"
 	      "Run the flat binary GUEST.bin on N vCPUs (default 1). It is loaded at\n"
 	      "guest-physical 0x10000 and entered there (see userspace/README.md for the\n"
@@ -26,6 +27,10 @@ void mv_print_run_usage(FILE *out)
 	      "All messages of the tool go to stderr.\n"
 	      "\n"
 	      "Options:\n"
+	      "      --hv HV         the hypervisor: minivisor (default; /dev/minivisor) or\n"
+	      "                      kvm (/dev/kvm, kvm_intel): the same guest, devices and\n"
+	      "                      exit handling on KVM, for comparisons (no in-kernel\n"
+	      "                      irqchip; --stats then counts KVM's exits to userspace)\n"
 	      "  -m, --mem SIZE      guest RAM at guest-physical 0 (default 64M, 128M with\n"
 	      "                      --kernel): " MV_SIZE_FORMAT ";\n"
 	      "                      at least 2M, at most 3G, a multiple of 4K\n"
@@ -52,6 +57,11 @@ void mv_print_run_usage(FILE *out)
 	      "                      (0.." MV_STR(MV_RING_BUSY_POLL_MAX) ", default 0) before it sleeps\n"
 	      "      --ring-poll     the device thread busy-polls the request ring (one host\n"
 	      "                      CPU at 100%) instead of sleeping on an eventfd\n"
+	      "                      (--ring and its tuning are minivisor's, not with --hv kvm)\n"
+	      "      --coalesced NAME  with --hv kvm: KVM buffers the writes to the ranges of\n"
+	      "                      device NAME (coalesced MMIO, and port I/O) in a ring the\n"
+	      "                      VMM performs, in order, before the next exit is handled:\n"
+	      "                      KVM's counterpart of --ring NAME:posted. Repeatable\n"
 	      "  -h, --help          show this help\n"
 	      "\n"
 	      "Exit status: the byte the guest wrote to port 0xf4; 0 if it executed HLT\n"
@@ -211,6 +221,38 @@ static int parse_ring(const char *arg, struct mv_run_opts *o, char *err,
 	return 0;
 }
 
+/* --coalesced NAME: a bus range name, as for --ring but no suffix. */
+static int parse_coalesced(const char *arg, struct mv_run_opts *o, char *err,
+			   size_t errlen)
+{
+	size_t len = strlen(arg);
+	unsigned int i;
+
+	if (len == 0) {
+		snprintf(err, errlen, "--coalesced '': missing the device NAME (e.g. --coalesced ring-test)");
+		return -1;
+	}
+	if (len >= MV_RING_NAME_MAX) {
+		snprintf(err, errlen, "--coalesced '%s': device NAME too long (at most %d characters)",
+			 arg, MV_RING_NAME_MAX - 1);
+		return -1;
+	}
+	for (i = 0; i < o->nr_coalesced; i++) {
+		if (!strcmp(o->coalesced[i], arg)) {
+			snprintf(err, errlen, "--coalesced '%s': device given twice: give each NAME once",
+				 arg);
+			return -1;
+		}
+	}
+	if (o->nr_coalesced == MV_RING_OPTS_MAX) {
+		snprintf(err, errlen, "--coalesced '%s': at most %d --coalesced options",
+			 arg, MV_RING_OPTS_MAX);
+		return -1;
+	}
+	memcpy(o->coalesced[o->nr_coalesced++], arg, len + 1);
+	return 0;
+}
+
 static int parse_ring_entries(const char *arg, struct mv_run_opts *o,
 			      char *err, size_t errlen)
 {
@@ -339,6 +381,27 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 			ring_tuning = "--ring-busy-poll";
 			continue;
 		}
+		m = match_valued(argc, argv, &i, "--hv", NULL, &val, err,
+				 errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (mv_hv_parse_kind(val, &o->hv)) {
+				snprintf(err, errlen, "--hv '%s': expected minivisor or kvm",
+					 val);
+				return -1;
+			}
+			continue;
+		}
+		m = match_valued(argc, argv, &i, "--coalesced", NULL, &val,
+				 err, errlen);
+		if (m < 0)
+			return -1;
+		if (m) {
+			if (parse_coalesced(val, o, err, errlen))
+				return -1;
+			continue;
+		}
 		m = match_valued(argc, argv, &i, "--mem", "-m", &val, err,
 				 errlen);
 		if (m < 0)
@@ -426,6 +489,17 @@ int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 		return -1;
 	} else if (!o->guest) {
 		snprintf(err, errlen, "missing GUEST.bin (the flat binary to run) or --kernel BZIMAGE");
+		return -1;
+	}
+	/* Each hypervisor has its own way to take device writes off the vCPU. */
+	if (o->hv == MV_HV_KVM && o->nr_rings) {
+		snprintf(err, errlen, "--ring %s: KVM has no shared exit rings (they are minivisor's); with --hv kvm use --coalesced %s (KVM's coalesced MMIO, the counterpart of --ring NAME:posted), or drop --hv kvm",
+			 o->rings[0].name, o->rings[0].name);
+		return -1;
+	}
+	if (o->hv != MV_HV_KVM && o->nr_coalesced) {
+		snprintf(err, errlen, "--coalesced %s is KVM's coalesced MMIO and needs --hv kvm; on minivisor use --ring %s:posted (posted writes through the shared rings)",
+			 o->coalesced[0], o->coalesced[0]);
 		return -1;
 	}
 	/* Silently ignoring it would hide a typo in the --ring option. */

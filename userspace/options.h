@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "loader.h"
+#include "hv/hv.h"
 
 /* The most --cpus accepts; the module's caps.max_vcpus may be lower. */
 #define MV_CPUS_MAX	8
@@ -27,6 +28,7 @@ struct mv_ring_opt {
 };
 
 struct mv_run_opts {
+	enum mv_hv_kind hv;	/* --hv: minivisor (default) or kvm */
 	uint64_t mem_size;
 	enum mv_entry entry;
 	bool stats;
@@ -39,6 +41,9 @@ struct mv_run_opts {
 	uint32_t ring_entries;	/* --ring-entries: request ring size */
 	uint32_t ring_busy_poll_us; /* --ring-busy-poll */
 	bool ring_poll;		/* --ring-poll: the device thread spins */
+	/* --coalesced NAME (KVM only): the devices' coalesced writes. */
+	char coalesced[MV_RING_OPTS_MAX][MV_RING_NAME_MAX];
+	unsigned int nr_coalesced;
 	const char *guest;	/* points into argv */
 	/* --kernel: boot a Linux bzImage instead of a flat GUEST.bin. */
 	const char *kernel;
@@ -48,15 +53,17 @@ struct mv_run_opts {
 };
 
 /*
- * argv[0] is the subcommand ("run"). Accepts --mem SIZE / --mem=SIZE /
- * -m SIZE, --entry real|long / --entry=..., --msr-policy gp|exit /
- * --msr-policy=..., --cpus N / --cpus=N, --stats, --ring NAME[:posted|
- * :sync] (repeatable), --ring-entries N, --ring-busy-poll US, --ring-poll
- * (the last three only with --ring), --kernel BZIMAGE [--initrd FILE]
- * [--cmdline STR] (instead of a GUEST path; not with --entry), -h /
- * --help, "--", and exactly one GUEST path unless --kernel. Whether a --ring NAME exists is checked later, against the
- * bus (run.c). Returns 0, or -1 with a one-line message
- * naming the problem and the expected form in @err.
+ * argv[0] is the subcommand ("run"). Accepts --hv minivisor|kvm /
+ * --hv=..., --mem SIZE / --mem=SIZE / -m SIZE, --entry real|long /
+ * --entry=..., --msr-policy gp|exit / --msr-policy=..., --cpus N /
+ * --cpus=N, --stats, --ring NAME[:posted|:sync] (repeatable; not with
+ * --hv kvm), --ring-entries N, --ring-busy-poll US, --ring-poll (the last
+ * three only with --ring), --coalesced NAME (repeatable; --hv kvm only),
+ * --kernel BZIMAGE [--initrd FILE] [--cmdline STR] (instead of a GUEST
+ * path; not with --entry), -h / --help, "--", and exactly one GUEST path
+ * unless --kernel. Whether a --ring or --coalesced NAME exists is checked
+ * later, against the bus (run.c). Returns 0, or -1 with a one-line
+ * message naming the problem and the expected form in @err.
  */
 int mv_parse_run_opts(int argc, char *const argv[], struct mv_run_opts *o,
 		      char *err, size_t errlen);

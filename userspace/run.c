@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `minivisor run`: one VM, one memory slot for all of RAM at GPA 0, one
- * vCPU, the default devices; RUN and dispatch exits until the vCPU stops.
- * With --ring, the named devices' ranges are served through the shared
- * rings by a device thread (ring_service.c) instead of exits.
+ * `minivisor run`: one VM, one memory slot for all of RAM at GPA 0, N
+ * vCPUs, the default devices; RUN and dispatch exits until a vCPU stops.
+ * The hypervisor is minivisor or, with --hv kvm, KVM, behind hv/hv.h:
+ * nothing here depends on which. With --ring, the named devices' ranges
+ * are served through minivisor's shared rings by a device thread
+ * (ring_service.c) instead of exits; with --coalesced, KVM buffers their
+ * writes instead.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,6 +34,7 @@
 #include "devices/irq_test.h"
 #include "devices/mmio_test.h"
 #include "devices/ring_test.h"
+#include "hv/hv.h"
 #include "lib/libminivisor.h"
 
 /*
@@ -39,25 +43,25 @@
  */
 static volatile sig_atomic_t stop_requested;
 /*
- * The run page of the vCPU this thread runs. The handler sets
- * immediate_exit in it too: a signal that lands after the loop checked
- * stop_requested but before MV_RUN entered the guest would otherwise be
- * lost until the next exit (a guest spinning without exits would never
- * stop).
+ * The vCPU this thread runs. The handler sets immediate_exit in it too
+ * (mv_hv_vcpu_request_exit()): a signal that lands after the loop
+ * checked stop_requested but before the run entered the guest would
+ * otherwise be lost until the next exit (a guest spinning without exits
+ * would never stop).
  */
-static _Thread_local struct mv_run *volatile thread_run;
+static _Thread_local struct mv_hv_vcpu *volatile thread_vcpu;
 
 /* SIGINT and SIGTERM stop the VM; SIGUSR1 is the kick between vCPUs. */
 #define MV_KICK_SIGNAL	SIGUSR1
 
 static void on_stop_signal(int sig)
 {
-	struct mv_run *run = thread_run;
+	struct mv_hv_vcpu *v = thread_vcpu;
 
 	(void)sig;
 	stop_requested = 1;
-	if (run)
-		((volatile struct mv_run *)run)->immediate_exit = 1;
+	if (v)
+		mv_hv_vcpu_request_exit(v);
 }
 
 static void stop_signal_set(sigset_t *set)
@@ -87,7 +91,7 @@ struct vm;
 /* One vCPU and the thread that runs it. */
 struct vcpu_thread {
 	struct vm *vm;
-	struct mv_vcpu vcpu;
+	struct mv_hv_vcpu *vcpu;
 	struct mv_vcpu_ctx ctx;
 	pthread_t thread;
 	bool started;		/* pthread_create() succeeded (main thread) */
@@ -97,10 +101,7 @@ struct vcpu_thread {
 
 struct vm {
 	int image_fd;
-	int sys_fd;
-	int vm_fd;
-	struct mv_caps caps;
-	struct mv_mem_region ram;
+	struct mv_hv *hv;
 	unsigned int nr_vcpus;
 	struct vcpu_thread vcpus[MV_CPUS_MAX];
 	struct mv_stop_group stop;
@@ -127,34 +128,33 @@ struct vm {
 	struct mv_vcpu_ctx ring_ctxs[MV_CPUS_MAX];
 };
 
-/* Checks of the request against what the module offers. */
-static int check_caps(const struct mv_run_opts *o, const struct mv_caps *c)
+/* Checks of the request against what the hypervisor offers. */
+static int check_caps(const struct mv_run_opts *o, const struct mv_hv_caps *c)
 {
 	char mem[32];
 
 	mv_format_size(o->mem_size, mem, sizeof(mem));
-	if (c->run_mmap_size < sizeof(struct mv_run)) {
-		fprintf(stderr, "minivisor: the module's run page (%u bytes) is smaller than struct mv_run (%zu): build kmod/ and userspace/ from the same tree\n",
-			c->run_mmap_size, sizeof(struct mv_run));
+	if (c->run_size < sizeof(struct mv_run)) {
+		fprintf(stderr, "minivisor: the module's run page (%zu bytes) is smaller than struct mv_run (%zu): build kmod/ and userspace/ from the same tree\n",
+			c->run_size, sizeof(struct mv_run));
 		return -1;
 	}
 	if (c->max_mem && o->mem_size > c->max_mem) {
-		fprintf(stderr, "minivisor: --mem %s exceeds the module's limit of %llu bytes of guest memory per VM: use a smaller --mem\n",
-			mem, (unsigned long long)c->max_mem);
+		fprintf(stderr, "minivisor: --mem %s exceeds %s's limit of %llu bytes of guest memory per VM: use a smaller --mem\n",
+			mem, c->name, (unsigned long long)c->max_mem);
 		return -1;
 	}
 	if (c->max_gpa && o->mem_size > c->max_gpa) {
-		fprintf(stderr, "minivisor: --mem %s exceeds the highest guest-physical address the module supports (0x%llx): use a smaller --mem\n",
-			mem, (unsigned long long)c->max_gpa);
+		fprintf(stderr, "minivisor: --mem %s exceeds the highest guest-physical address %s supports (0x%llx): use a smaller --mem\n",
+			mem, c->name, (unsigned long long)c->max_gpa);
 		return -1;
 	}
 	if (o->cpus > c->max_vcpus) {
-		fprintf(stderr, "minivisor: --cpus %u exceeds the module's limit of %u vCPUs per VM (see `minivisor caps`): use --cpus %u or fewer\n",
-			o->cpus, c->max_vcpus, c->max_vcpus);
+		fprintf(stderr, "minivisor: --cpus %u exceeds %s's limit of %u vCPUs per VM (see `minivisor caps`): use --cpus %u or fewer\n",
+			o->cpus, c->name, c->max_vcpus, c->max_vcpus);
 		return -1;
 	}
-	if (!o->kernel && o->entry == MV_ENTRY_REAL &&
-	    !(c->features & MV_FEAT_UNRESTRICTED_GUEST)) {
+	if (!o->kernel && o->entry == MV_ENTRY_REAL && !c->real_mode) {
 		fprintf(stderr, "minivisor: --entry real needs the VMX \"unrestricted guest\" feature, which this CPU or module lacks (see `minivisor caps`): use --entry long\n");
 		return -1;
 	}
@@ -170,8 +170,8 @@ static int inject_event(void *arg, unsigned int vector)
 	const struct vm *vm = arg;
 
 	if (vector == MV_IRQ_TEST_NMI_VECTOR)
-		return mv_queue_nmi(vm->vcpus[0].vcpu.fd);
-	return mv_queue_interrupt(vm->vcpus[0].vcpu.fd, vector);
+		return mv_hv_queue_nmi(vm->vcpus[0].vcpu);
+	return mv_hv_queue_interrupt(vm->vcpus[0].vcpu, vector);
 }
 
 /* The PC's interrupt controller delivers every vector to vCPU 0. */
@@ -179,7 +179,7 @@ static int inject_irq(void *arg, unsigned int vector)
 {
 	const struct vm *vm = arg;
 
-	return mv_queue_interrupt(vm->vcpus[0].vcpu.fd, vector);
+	return mv_hv_queue_interrupt(vm->vcpus[0].vcpu, vector);
 }
 
 /*
@@ -252,7 +252,7 @@ static int add_ring_ranges(struct vm *vm, const struct mv_ring_opt *r)
 
 			if (strcmp(io->name, r->name))
 				continue;
-			if (mv_set_ring_range(vm->vm_fd, ring_space[s],
+			if (mv_set_ring_range(vm->hv->vm_fd, ring_space[s],
 					      io->base, io->len,
 					      r->posted ? MV_RING_RANGE_POSTED
 							: 0) < 0)
@@ -295,11 +295,11 @@ static int setup_rings(struct vm *vm, const struct mv_run_opts *o)
 		return MV_STATUS_USAGE;
 	}
 	/* One waiting request per vCPU must always fit (uapi). */
-	cpl_entries = vm->caps.max_vcpus > 8 ? vm->caps.max_vcpus : 8;
+	cpl_entries = vm->hv->caps.max_vcpus > 8 ? vm->hv->caps.max_vcpus : 8;
 	if (cpl_entries > MV_RING_MAX_ENTRIES)
 		cpl_entries = MV_RING_MAX_ENTRIES;
 	cpl_entries = pow2_at_least(cpl_entries);
-	if (mv_setup_rings(vm->vm_fd, o->ring_entries, cpl_entries,
+	if (mv_setup_rings(vm->hv->vm_fd, o->ring_entries, cpl_entries,
 			   o->ring_busy_poll_us, o->ring_poll, &vm->rings) < 0)
 		goto fail_lib;
 	vm->ring_poll = o->ring_poll;
@@ -324,13 +324,75 @@ fail_lib:
 	return MV_STATUS_SETUP_ERROR;
 }
 
+/* --coalesced: KVM buffers the writes to every range of each NAME. */
+static int setup_coalesced(struct vm *vm, const struct mv_run_opts *o)
+{
+	char names[512];
+	unsigned int i, s, r;
+
+	for (i = 0; i < o->nr_coalesced; i++) {
+		if (mv_ring_name_known(&vm->bus, o->coalesced[i]))
+			continue;
+		mv_ring_list_names(&vm->bus, names, sizeof(names));
+		fprintf(stderr, "minivisor run: --coalesced %s: no device range is registered under that name; use one of: %s\nTry 'minivisor run --help'.\n",
+			o->coalesced[i], names);
+		return MV_STATUS_USAGE;
+	}
+	for (i = 0; i < o->nr_coalesced; i++) {
+		for (s = 0; s < MV_NR_SPACES; s++) {
+			for (r = 0; r < vm->bus.nr_ranges[s]; r++) {
+				const struct mv_io_range *io =
+					&vm->bus.ranges[s][r];
+
+				if (strcmp(io->name, o->coalesced[i]))
+					continue;
+				if (mv_hv_add_coalesced(vm->hv, s, io->base,
+							io->len) < 0) {
+					fprintf(stderr, "minivisor: --coalesced %s: %s\n",
+						o->coalesced[i], mv_last_error());
+					return MV_STATUS_SETUP_ERROR;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+/* The vCPUs, each with the entry state (vCPU i: RBX = i, its own stack). */
+static int setup_vcpus(struct vm *vm, const struct mv_run_opts *o,
+		       const struct mv_regs *regs,
+		       const struct mv_sregs *sregs)
+{
+	unsigned int i;
+
+	for (i = 0; i < o->cpus; i++) {
+		struct mv_regs r = *regs;
+		struct mv_hv_vcpu *v;
+
+		if (mv_hv_create_vcpu(vm->hv, i, &v) < 0)
+			return -1;
+		vm->vcpus[i].vcpu = v;
+		vm->nr_vcpus = i + 1;
+		/* README.md, multi-vCPU guests. */
+		r.rbx = i;
+		r.rsp -= (uint64_t)i * MV_VCPU_STACK_SIZE;
+		if (mv_hv_set_sregs(v, sregs) < 0 || mv_hv_set_regs(v, &r) < 0)
+			return -1;
+		/* The CPUID table stays the hypervisor's default. */
+		if (o->msr_policy != MV_MSR_POLICY_GP &&
+		    mv_hv_set_msr_policy(v, o->msr_policy) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Everything up to the first RUN. Returns 0 or an exit status. */
 static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 {
 	struct mv_sregs sregs;
 	struct mv_regs regs;
 	char err[512];
-	unsigned int i;
+	int ret;
 
 	/* The guest file first: its errors are the likelier ones. */
 	if (!o->kernel) {
@@ -341,17 +403,12 @@ static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 			return MV_STATUS_SETUP_ERROR;
 		}
 	}
-	vm->sys_fd = mv_open_system(NULL);
-	if (vm->sys_fd < 0)
+	if (mv_hv_open(o->hv, &vm->hv) < 0)
 		goto fail_lib;
-	if (mv_get_caps(vm->sys_fd, &vm->caps) < 0)
-		goto fail_lib;
-	if (check_caps(o, &vm->caps))
+	if (check_caps(o, &vm->hv->caps))
 		return MV_STATUS_SETUP_ERROR;
-	vm->vm_fd = mv_create_vm(vm->sys_fd);
-	if (vm->vm_fd < 0)
-		goto fail_lib;
-	if (mv_add_memory(vm->vm_fd, 0, 0, o->mem_size, 0, &vm->ram) < 0)
+	if (mv_hv_create_vm(vm->hv) < 0 ||
+	    mv_hv_add_ram(vm->hv, o->mem_size) < 0)
 		goto fail_lib;
 	if (o->kernel) {
 		struct mv_linux_args la = {
@@ -359,42 +416,25 @@ static int setup_vm(struct vm *vm, const struct mv_run_opts *o)
 			.cmdline = o->cmdline,
 		};
 
-		if (mv_load_linux(&la, vm->ram.host, vm->ram.size, &regs,
+		if (mv_load_linux(&la, vm->hv->ram, vm->hv->ram_size, &regs,
 				  &sregs, err, sizeof(err)) < 0) {
 			fprintf(stderr, "minivisor: %s\n", err);
 			return MV_STATUS_SETUP_ERROR;
 		}
 	} else if (mv_load_flat_fd(vm->image_fd, o->guest, o->entry,
-				   vm->ram.host, vm->ram.size, &regs, &sregs,
-				   err, sizeof(err)) < 0) {
+				   vm->hv->ram, vm->hv->ram_size, &regs,
+				   &sregs, err, sizeof(err)) < 0) {
 		fprintf(stderr, "minivisor: %s\n", err);
 		return MV_STATUS_SETUP_ERROR;
 	}
-	for (i = 0; i < o->cpus; i++) {
-		struct mv_vcpu *vcpu = &vm->vcpus[i].vcpu;
-		struct mv_regs r = regs;
-
-		if (mv_create_vcpu(vm->vm_fd, i, vm->caps.run_mmap_size,
-				   vcpu) < 0)
-			goto fail_lib;
-		vm->nr_vcpus = i + 1;
-		/*
-		 * vCPU i: RBX = i and its own stack, MV_VCPU_STACK_SIZE below
-		 * vCPU i - 1's (README.md, multi-vCPU guests).
-		 */
-		r.rbx = i;
-		r.rsp -= (uint64_t)i * MV_VCPU_STACK_SIZE;
-		if (mv_set_sregs(vcpu, &sregs) < 0 ||
-		    mv_set_regs(vcpu, &r) < 0)
-			goto fail_lib;
-		/* The CPUID table stays the module's default (see uapi). */
-		if (o->msr_policy != MV_MSR_POLICY_GP &&
-		    mv_set_msr_policy(vcpu, o->msr_policy) < 0)
-			goto fail_lib;
-	}
+	if (setup_vcpus(vm, o, &regs, &sregs))
+		goto fail_lib;
 	if (setup_devices(vm))
 		return MV_STATUS_SETUP_ERROR;
-	return setup_rings(vm, o);
+	ret = setup_rings(vm, o);
+	if (!ret)
+		ret = setup_coalesced(vm, o);
+	return ret;
 
 fail_lib:
 	fprintf(stderr, "minivisor: %s\n", mv_last_error());
@@ -403,7 +443,7 @@ fail_lib:
 
 static int run_vcpu(void *arg)
 {
-	return mv_run(arg);
+	return mv_hv_vcpu_run(arg);
 }
 
 /*
@@ -452,16 +492,16 @@ static void *vcpu_thread_fn(void *arg)
 	struct vcpu_thread *t = arg;
 	sigset_t set;
 
-	/* The handler must find the run page before a signal can arrive. */
-	thread_run = t->vcpu.run;
+	/* The handler must find the vCPU before a signal can arrive. */
+	thread_vcpu = t->vcpu;
 	set_running(t, true);
 	stop_signal_set(&set);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	mv_run_loop(&t->ctx, &t->vm->bus, run_vcpu, &t->vcpu,
+	mv_run_loop(&t->ctx, &t->vm->bus, run_vcpu, t->vcpu,
 		    &stop_requested);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	set_running(t, false);
-	thread_run = NULL;
+	thread_vcpu = NULL;
 	mv_stop_group_report(&t->vm->stop, &t->ctx);
 	return NULL;
 }
@@ -483,8 +523,9 @@ static int run_vcpus(struct vm *vm)
 		struct vcpu_thread *t = &vm->vcpus[i];
 
 		t->vm = vm;
-		mv_vcpu_ctx_init(&t->ctx, t->vcpu.id, t->vcpu.run,
-				 t->vcpu.run_size);
+		mv_vcpu_ctx_init(&t->ctx, t->vcpu->id, t->vcpu->run,
+				 t->vcpu->run_size);
+		mv_hv_vcpu_bind(t->vcpu, &t->ctx, &vm->bus);
 	}
 	/*
 	 * The device thread first, so the first ring request finds it; it
@@ -524,36 +565,26 @@ static int run_vcpus(struct vm *vm)
 	}
 	/*
 	 * No vCPU runs any more, so no request can come: stopping cannot
-	 * hang, whether or not the kernel broke the rings.
+	 * hang, whether or not the kernel broke the rings. The devices
+	 * then see what the hypervisor still buffers (--coalesced).
 	 */
 	if (vm->ring_svc_inited)
 		mv_ring_service_stop(&vm->ring_svc);
+	mv_hv_flush(vm->hv);
 	return vm->stop.exit_status;
 }
 
 static void print_stats(struct vm *vm)
 {
-	struct mv_exit_stats st, sum;
-	char title[64];
+	struct mv_hv_vcpu *vcpus[MV_CPUS_MAX];
 	unsigned int i;
 
-	memset(&sum, 0, sizeof(sum));
-	for (i = 0; i < vm->nr_vcpus; i++) {
-		if (mv_get_exit_stats(&vm->vcpus[i].vcpu, &st) < 0) {
-			fprintf(stderr, "minivisor: %s\n", mv_last_error());
-			return;
-		}
-		if (vm->nr_vcpus == 1) {
-			mv_print_exit_stats(stdout, &st);
-			break;
-		}
-		snprintf(title, sizeof(title), "exit statistics: vCPU %u", i);
-		mv_print_exit_stats_titled(stdout, title, &st);
-		mv_add_exit_stats(&sum, &st);
+	for (i = 0; i < vm->nr_vcpus; i++)
+		vcpus[i] = vm->vcpus[i].vcpu;
+	if (mv_hv_print_stats(vm->hv, stdout, vcpus, vm->nr_vcpus) < 0) {
+		fprintf(stderr, "minivisor: %s\n", mv_last_error());
+		return;
 	}
-	if (vm->nr_vcpus > 1)
-		mv_print_exit_stats_titled(stdout,
-					   "exit statistics: all vCPUs", &sum);
 	mv_print_unhandled_stats(stdout, &vm->bus);
 	if (vm->linux_guest && mv_pc_cycles_to_init(&vm->pc))
 		printf("boot: \"%s\" after %llu host TSC cycles from setup\n",
@@ -577,12 +608,9 @@ static void teardown_vm(struct vm *vm)
 	mv_destroy_rings(&vm->rings);
 	mv_bus_destroy(&vm->bus);
 	for (i = 0; i < vm->nr_vcpus; i++)
-		mv_destroy_vcpu(&vm->vcpus[i].vcpu);
-	mv_remove_memory(vm->vm_fd, &vm->ram);
-	if (vm->vm_fd >= 0)
-		close(vm->vm_fd);
-	if (vm->sys_fd >= 0)
-		close(vm->sys_fd);
+		mv_hv_destroy_vcpu(vm->vcpus[i].vcpu);
+	mv_hv_close(vm->hv);
+	vm->hv = NULL;
 	if (vm->image_fd >= 0)
 		close(vm->image_fd);
 }
@@ -617,7 +645,6 @@ int mv_cmd_run(int argc, char *argv[])
 	struct mv_run_opts o;
 	sigset_t set, old;
 	char err[512];
-	unsigned int i;
 	int status;
 
 	if (mv_parse_run_opts(argc, argv, &o, err, sizeof(err))) {
@@ -632,10 +659,8 @@ int mv_cmd_run(int argc, char *argv[])
 
 	memset(&vm, 0, sizeof(vm));
 	vm.linux_guest = o.kernel != NULL;
-	vm.image_fd = vm.sys_fd = vm.vm_fd = -1;
+	vm.image_fd = -1;
 	vm.rings.req_eventfd = vm.rings.kick_eventfd = -1;
-	for (i = 0; i < MV_CPUS_MAX; i++)
-		vm.vcpus[i].vcpu.fd = -1;
 	stop_requested = 0;
 	/*
 	 * Block the stop signals before any thread starts (the irq-test

@@ -3,8 +3,7 @@
 #ifndef LIBMINIVISOR_INTERNAL_H
 #define LIBMINIVISOR_INTERNAL_H
 
-/* Formats the message mv_last_error() returns; returns -@err. */
-int mv_fail(int err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+/* mv_fail() is public now (libminivisor.h): hv/ reports through it. */
+#include "libminivisor.h"
 
 #endif /* LIBMINIVISOR_INTERNAL_H */

@@ -22,6 +22,12 @@
 
 /* The message of the last failing call of this thread ("" if none). */
 const char *mv_last_error(void);
+/*
+ * Sets that message (printf format) and returns -@err: for code layered
+ * on the library that reports through mv_last_error() too (hv/kvm.c).
+ */
+int mv_fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /*
  * Opens the system fd and checks that the module speaks MV_API_VERSION.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The tool end to end, short of a module: mv_main() runs in a child with
- * stdout and stderr captured, MINIVISOR_DEVICE pointing nowhere.
+ * stdout and stderr captured, MINIVISOR_DEVICE and MINIVISOR_KVM_DEVICE
+ * pointing nowhere.
  */
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -42,6 +43,7 @@ static void run_cli(struct cli_result *r, char *const argv[])
 		close(out[0]);
 		close(err[0]);
 		setenv("MINIVISOR_DEVICE", "/nonexistent/minivisor", 1);
+		setenv("MINIVISOR_KVM_DEVICE", "/nonexistent/kvm", 1);
 		st = mv_main(argc, (char **)argv);
 		fflush(NULL);
 		_exit(st);
@@ -152,5 +154,35 @@ TEST(cli_image_too_big_is_refused_first)
 	CHECK_EQ(r.status, 1);
 	CHECK_CONTAINS(r.err, "the image is 3145728 bytes");
 	CHECK_CONTAINS(r.err, "(--mem 2M): use a larger --mem");
+	unlink(path);
+}
+
+TEST(cli_hv_kvm_errors)
+{
+	static struct cli_result r;
+	char path[] = "/tmp/mv-cli-kvm-XXXXXX";
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, "\xf4", 1), 1);	/* hlt */
+	close(fd);
+
+	CLI(&r, "run", "--hv", "kvm", path);
+	CHECK_EQ(r.status, 1);
+	CHECK_CONTAINS(r.err, "minivisor: cannot open /nonexistent/kvm: No such file or directory: KVM is not loaded (modprobe kvm_intel");
+	CLI(&r, "run", "--hv", "kvm", "--ring", "ring-test", path);
+	CHECK_EQ(r.status, 2);
+	CHECK_CONTAINS(r.err, "KVM has no shared exit rings");
+	CLI(&r, "run", "--coalesced", "console", path);
+	CHECK_EQ(r.status, 2);
+	CHECK_CONTAINS(r.err, "use --ring console:posted");
+	CLI(&r, "caps", "--hv", "kvm");
+	CHECK_EQ(r.status, 1);
+	CHECK_CONTAINS(r.err, "modprobe kvm_intel");
+	CLI(&r, "caps", "--hv", "xen");
+	CHECK_EQ(r.status, 2);
+	CHECK_CONTAINS(r.err, "--hv 'xen': expected minivisor or kvm");
+	CLI(&r, "caps", "--hv");
+	CHECK_EQ(r.status, 2);
 	unlink(path);
 }
