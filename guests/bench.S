@@ -94,13 +94,13 @@ _start:
 	rdtsc
 	shl	$32, %rdx
 	or	%rax, %rdx
-	mov	%rdx, %rbx		# start TSC (RBX survives the loop)
+	mov	%rdx, %r10		# start TSC (no operation touches R10)
 	mov	$BENCH_ITERS, %r12d
 	call	bench_loop
 	rdtsc
 	shl	$32, %rdx
 	or	%rdx, %rax
-	sub	%rbx, %rax
+	sub	%r10, %rax
 	mov	%rax, %rbx		# elapsed cycles
 
 	lea	msg_bench(%rip), %rsi
@@ -128,7 +128,8 @@ _start:
 	xor	%al, %al
 	jmp	con_exit
 
-# R12 iterations of the operation. Clobbers RAX, RCX, RDX, RSI, R12.
+# R12 iterations of the operation. Clobbers RAX, RBX (CPUID), RCX, RDX,
+# RSI, R12.
 bench_loop:
 	.if	BENCH_OP == 1
 1:	xor	%eax, %eax

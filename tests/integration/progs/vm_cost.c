@@ -46,7 +46,7 @@
 #include <minivisor.h>
 
 #define MEM_SIZE	(64ull << 20)
-#define CODE_GPA	0x1000u
+#define CODE_GPA	0x0u		/* in the first page: see mem_of() */
 #define OUT_PORT	0x80u
 #define VMS		8
 #define VCPUS		8
