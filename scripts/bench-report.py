@@ -148,7 +148,7 @@ def print_report(cyc, ops, create, mem, over, gl, out):
               create.get("kvm", {}).get("total"))
     out.write("  ratio      %s\n" % fmt(r, "{:.2f}x"))
 
-    out.write("\nKernel memory, guest memory excluded (MemFree, median of 5)\n\n")
+    out.write("\nKernel memory, guest memory excluded (free pages incl. per-CPU lists, median of 5)\n\n")
     for key, label in (("vm-mem", "per VM (1 vCPU)"), ("vcpu-mem", "per extra vCPU")):
         m, k = mem["minivisor"].get(key), mem["kvm"].get(key)
         out.write("  %-16s minivisor %10s   KVM %10s   ratio %s\n" % (
