@@ -47,6 +47,8 @@
 #include <netlink/socket.h>
 #include <minivisor.h>
 
+#include "tap.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 #ifndef SOL_NETLINK
@@ -61,61 +63,6 @@
 #define NOBODY		65534
 /* How long to wait for the kernel's answer to one request. */
 #define REPLY_TIMEOUT_MS	10000
-
-/* ---------------------------------------------------------------------- */
-/* TAP                                                                     */
-/* ---------------------------------------------------------------------- */
-
-static unsigned int tap_count;
-static unsigned int tap_failed;
-
-static void tap_vresult(bool pass, const char *fmt, va_list ap)
-{
-	tap_count++;
-	if (!pass)
-		tap_failed++;
-	printf("%s %u - ", pass ? "ok" : "not ok", tap_count);
-	vprintf(fmt, ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-__attribute__((format(printf, 2, 3)))
-static bool tap_result(bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tap_vresult(pass, fmt, ap);
-	va_end(ap);
-	return pass;
-}
-
-__attribute__((format(printf, 1, 2)))
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-__attribute__((format(printf, 1, 2), noreturn))
-static void bail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("Bail out! ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n1..%u\n", tap_count);
-	exit(1);
-}
 
 static const char *errno_name(int err)
 {

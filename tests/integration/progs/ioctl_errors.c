@@ -28,6 +28,8 @@
 #include <unistd.h>
 #include <minivisor.h>
 
+#include "tap.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE_SIZE	4096ul
 #define SLOT_SIZE	0x10000ul	/* 64 KiB */
@@ -38,48 +40,6 @@
 #define FOREIGN_MAGIC_CMD	_IO(0xAE, 0x02)
 /* MV_GET_CAPS's number with the wrong direction: a different command. */
 #define MV_GET_CAPS_WRONG_DIR	_IOW(MV_IOCTL_MAGIC, 0x01, struct mv_caps)
-
-/* ---------------------------------------------------------------------- */
-/* TAP                                                                     */
-/* ---------------------------------------------------------------------- */
-
-static unsigned int tap_count;
-static unsigned int tap_failed;
-
-static void tap_vresult(bool pass, const char *fmt, va_list ap)
-{
-	tap_count++;
-	if (!pass)
-		tap_failed++;
-	printf("%s %u - ", pass ? "ok" : "not ok", tap_count);
-	vprintf(fmt, ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-__attribute__((format(printf, 2, 3)))
-static bool tap_result(bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tap_vresult(pass, fmt, ap);
-	va_end(ap);
-	return pass;
-}
-
-__attribute__((format(printf, 1, 2), noreturn))
-static void bail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("Bail out! ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n1..%u\n", tap_count);
-	exit(1);
-}
 
 static const char *errno_name(int err)
 {

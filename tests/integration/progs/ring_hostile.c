@@ -54,6 +54,8 @@
 #include <unistd.h>
 #include <minivisor.h>
 
+#include "tap.h"
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define PAGE_SIZE	4096ul
 #define MEM_SIZE	0x10000ul	/* guest RAM at guest-physical 0 */
@@ -69,62 +71,6 @@
 #define READ_VALUE	0x12345678u	/* what a good completion returns */
 #define WAIT_MS		20000		/* for anything the kernel must do */
 #define RUN_SECS	30		/* a RUN that must return */
-
-/* ---------------------------------------------------------------------- */
-/* TAP                                                                     */
-/* ---------------------------------------------------------------------- */
-
-static unsigned int tap_count;
-static unsigned int tap_failed;
-
-static void tap_vresult(bool pass, const char *fmt, va_list ap)
-{
-	tap_count++;
-	if (!pass)
-		tap_failed++;
-	printf("%s %u - ", pass ? "ok" : "not ok", tap_count);
-	vprintf(fmt, ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-__attribute__((format(printf, 2, 3)))
-static bool tap_result(bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	tap_vresult(pass, fmt, ap);
-	va_end(ap);
-	return pass;
-}
-
-__attribute__((format(printf, 1, 2)))
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("# ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-}
-
-__attribute__((format(printf, 1, 2), noreturn))
-static void bail(const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("Bail out! ");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n1..%u\n", tap_count);
-	fflush(stdout);
-	exit(1);
-}
 
 static const char *errno_name(int err)
 {
