@@ -62,16 +62,23 @@ static int handle_triple_fault(struct mv_vcpu *vcpu)
 /*
  * HLT with interrupts enabled waits in the kernel for a queued event (the
  * run loop sleeps, vcpu->halted); with interrupts disabled and no NMI to
- * wait for, nothing can ever wake the guest, so the VMM is told.
+ * wait for, nothing can ever wake the guest, so the VMM is told. A queued
+ * NMI counts only if NMIs are not blocked: a guest still in its NMI
+ * handler (no IRET yet) cannot take it, so it cannot end the HLT.
  */
 static int handle_hlt(struct mv_vcpu *vcpu)
 {
+	bool nmi_blocked = vmcs_read32(GUEST_INTERRUPTIBILITY_INFO) &
+			   GUEST_INTR_STATE_NMI;
+
 	mv_vcpu_advance_rip(vcpu);
 	if (!(vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
-	    !READ_ONCE(vcpu->irqs.nmis)) {
+	    (nmi_blocked || !READ_ONCE(vcpu->irqs.nmis))) {
 		vcpu->run->exit_reason = MV_EXIT_HLT;
 		return 0;
 	}
+	/* Nothing runs the guest while halted: the blocking stays. */
+	vcpu->halt_nmi_blocked = nmi_blocked;
 	vcpu->halted = true;
 	return 1;
 }

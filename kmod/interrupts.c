@@ -80,9 +80,33 @@ int mv_vcpu_queue_nmi(struct mv_vcpu *vcpu, unsigned long arg)
 	return ret;
 }
 
+/* Can a vCPU halted with RFLAGS.IF = 1 (see handle_hlt()) take an event? */
 bool mv_vcpu_has_events(struct mv_vcpu *vcpu)
 {
-	return READ_ONCE(vcpu->irqs.count) || READ_ONCE(vcpu->irqs.nmis);
+	return READ_ONCE(vcpu->irqs.count) || READ_ONCE(vcpu->irq_held) ||
+	       (READ_ONCE(vcpu->irqs.nmis) && !vcpu->halt_nmi_blocked);
+}
+
+/*
+ * An exit that cut the delivery of an interrupt short leaves it in the
+ * VMCS for re-injection (vcpu.c); if that exit went to userspace and the
+ * VMM then cleared RFLAGS.IF, VM entry would reject the injection (SDM
+ * Vol. 3C 26.3.1.5) on every RUN. Take it back and keep it, to be
+ * injected first when the guest can take interrupts again: still
+ * delivered once, and in order.
+ */
+void mv_vcpu_hold_injected_irq(struct mv_vcpu *vcpu)
+{
+	u32 info = vmcs_read32(VM_ENTRY_INTR_INFO_FIELD);
+
+	if ((info & (INTR_INFO_VALID_MASK | INTR_INFO_INTR_TYPE_MASK)) !=
+	    (INTR_INFO_VALID_MASK | INTR_TYPE_EXT_INTR))
+		return;
+	vmcs_write32(VM_ENTRY_INTR_INFO_FIELD, 0);
+	spin_lock_irq(&vcpu->irq_lock);
+	vcpu->held_vector = info & INTR_INFO_VECTOR_MASK;
+	WRITE_ONCE(vcpu->irq_held, true);
+	spin_unlock_irq(&vcpu->irq_lock);
 }
 
 static void set_window_exiting(struct mv_vcpu *vcpu, u32 bit, bool on)
@@ -102,7 +126,7 @@ void mv_inject_pending_events(struct mv_vcpu *vcpu)
 	bool irq_window, nmi_window;
 	u8 vector;
 
-	if (!READ_ONCE(q->count) && !READ_ONCE(q->nmis) &&
+	if (!READ_ONCE(q->count) && !READ_ONCE(q->nmis) && !vcpu->irq_held &&
 	    !(vcpu->proc_ctls & (CPU_BASED_INTR_WINDOW_EXITING |
 				 CPU_BASED_NMI_WINDOW_EXITING)))
 		return;
@@ -123,16 +147,21 @@ void mv_inject_pending_events(struct mv_vcpu *vcpu)
 					     GUEST_INTR_STATE_MOV_SS))) {
 			info = X86_TRAP_NMI | INTR_TYPE_NMI_INTR;
 			q->nmis--;
-		} else if (q->count &&
+		} else if ((vcpu->irq_held || q->count) &&
 			   (vmcs_readl(GUEST_RFLAGS) & X86_EFLAGS_IF) &&
 			   !(blocking & (GUEST_INTR_STATE_STI |
-					 GUEST_INTR_STATE_MOV_SS)) &&
-			   mv_irq_queue_peek(q, &vector)) {
+					 GUEST_INTR_STATE_MOV_SS))) {
+			if (vcpu->irq_held) {
+				vector = vcpu->held_vector;
+				WRITE_ONCE(vcpu->irq_held, false);
+			} else {
+				mv_irq_queue_peek(q, &vector);
+				mv_irq_queue_pop(q);
+			}
 			info = vector | INTR_TYPE_EXT_INTR;
-			mv_irq_queue_pop(q);
 		}
 	}
-	irq_window = q->count;
+	irq_window = q->count || vcpu->irq_held;
 	nmi_window = q->nmis;
 	spin_unlock(&vcpu->irq_lock);
 

@@ -18,6 +18,11 @@ int mv_vcpu_queue_nmi(struct mv_vcpu *vcpu, unsigned long arg);
 
 /* Just before VM entry, IRQs off, VMCS current. */
 void mv_inject_pending_events(struct mv_vcpu *vcpu);
+/*
+ * Userspace set RFLAGS.IF = 0: an external interrupt set up for (re-)
+ * injection must wait. VMCS loaded.
+ */
+void mv_vcpu_hold_injected_irq(struct mv_vcpu *vcpu);
 /* True if something could wake a halted vCPU. */
 bool mv_vcpu_has_events(struct mv_vcpu *vcpu);
 

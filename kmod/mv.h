@@ -105,6 +105,13 @@ struct mv_vcpu {
 	struct mv_irq_queue irqs;
 	wait_queue_head_t wq;	/* a halted vCPU sleeps here */
 	bool halted;		/* HLT with IF = 1: wait for an event */
+	bool halt_nmi_blocked;	/* ... and queued NMIs cannot wake it */
+	/*
+	 * An external interrupt taken out of the VMCS's injection field
+	 * (mv_vcpu_hold_injected_irq()); injected before the queue's.
+	 */
+	bool irq_held;
+	u8 held_vector;
 	bool in_guest;		/* between event check and VM exit */
 
 	enum mv_pending pending;

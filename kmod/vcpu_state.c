@@ -5,6 +5,7 @@
 #include "caps.h"
 #include "controls.h"
 #include "guest_mem.h"
+#include "interrupts.h"
 #include "mv.h"
 #include "vcpu_state.h"
 #include "vmcs.h"
@@ -119,6 +120,17 @@ void mv_vcpu_write_regs(struct mv_vcpu *vcpu, const struct mv_regs *r)
 	vcpu->gprs[MV_R15] = r->r15;
 	vmcs_writel(GUEST_RIP, r->rip);
 	vmcs_writel(GUEST_RFLAGS, r->rflags);
+	/*
+	 * Blocking by STI, and injecting an external interrupt, need IF = 1
+	 * (SDM Vol. 3C 26.3.1.5: VM entry fails otherwise). After an exit in
+	 * an STI shadow or in the middle of an interrupt's delivery, a VMM
+	 * that clears IF would leave a vCPU that can never enter again.
+	 */
+	if (!(r->rflags & X86_EFLAGS_IF)) {
+		vmcs_clear_bits32(GUEST_INTERRUPTIBILITY_INFO,
+				  GUEST_INTR_STATE_STI);
+		mv_vcpu_hold_injected_irq(vcpu);
+	}
 }
 
 /*

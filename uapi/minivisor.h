@@ -342,8 +342,10 @@ struct mv_sregs {
 /* struct mv_run.exit_reason */
 #define MV_EXIT_NONE		0
 /*
- * MV_EXIT_HLT: HLT with interrupts disabled and no NMI queued, so nothing
- * can wake the guest. With RFLAGS.IF = 1, HLT waits in the kernel instead.
+ * MV_EXIT_HLT: HLT with interrupts disabled and no NMI queued that the
+ * guest can take (NMIs stay blocked until its NMI handler's IRET), so
+ * nothing can wake the guest. With RFLAGS.IF = 1, HLT waits in the kernel
+ * instead, for an interrupt or a deliverable NMI.
  * MV_EXIT_INTR: RUN failed with EINTR (a signal, or immediate_exit); the
  * guest is resumable with another RUN.
  */
@@ -485,6 +487,11 @@ struct mv_run {
 
 #define MV_RUN			_IO(MV_IOCTL_MAGIC, 0x20)
 #define MV_GET_REGS		_IOR(MV_IOCTL_MAGIC, 0x21, struct mv_regs)
+/*
+ * RFLAGS: bit 1 set, reserved bits clear (-EINVAL). Setting IF = 0 also
+ * ends an interrupt shadow (after STI) the guest was in, and an interrupt
+ * whose delivery an exit cut short waits until IF = 1 again.
+ */
 #define MV_SET_REGS		_IOW(MV_IOCTL_MAGIC, 0x22, struct mv_regs)
 #define MV_GET_SREGS		_IOR(MV_IOCTL_MAGIC, 0x23, struct mv_sregs)
 #define MV_SET_SREGS		_IOW(MV_IOCTL_MAGIC, 0x24, struct mv_sregs)
