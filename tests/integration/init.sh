@@ -27,6 +27,10 @@ mount -t tmpfs tmpfs /tmp
 export PATH=/bin:/mv/progs HOME=/root TERM=dumb
 cd /
 
+# Variables the host passed through (tests/integration/run.sh).
+# shellcheck disable=SC1091 # written by run.sh
+[ -f /mv/env ] && . /mv/env
+
 echo "MVTEST BOOTED kernel $(uname -r), $(nproc) CPU(s), uptime $(cut -d' ' -f1 /proc/uptime)s, taint $(cat /proc/sys/kernel/tainted)"
 grep -qw vmx /proc/cpuinfo || echo "init: warning: this CPU shows no vmx flag"
 
@@ -67,6 +71,7 @@ for name in $(cat /mv/scenarios.list); do
 	dmesg -c >/dev/null
 	limit=$(sed -n 's/^# *timeout: *\([0-9][0-9]*\).*/\1/p' "$script" | head -n1)
 	[ -n "$limit" ] || limit=60
+	limit=${MV_SCENARIO_TIMEOUT:-$limit}
 	start=$(cut -d' ' -f1 /proc/uptime)
 	timeout -s TERM "$limit" sh "$script" </dev/null
 	rc=$?

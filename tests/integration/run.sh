@@ -22,6 +22,11 @@
 #                                 scenario limit + 120 s without console
 #                                 output, and 5 s after a panic or lockup
 #   MV_SKIP_BUILD=1               use what is already built
+#   MV_SCENARIO_TIMEOUT=SEC       replaces every selected scenario's own
+#                                 "# timeout:" (for long runs of one
+#                                 scenario, e.g. a fuzzing campaign)
+#   MV_FUZZ_*=...                 passed to the scenarios inside the PC
+#                                 (see tests/integration/README.md)
 #
 # A scenario declares in its leading comment lines
 #   # needs: smp     it runs in a second boot with 2 CPUs
@@ -59,6 +64,10 @@ if [ "${#selected[@]}" -eq 0 ]; then
 fi
 
 scenario_meta() {	# scenario_meta NAME KEY: value of "# KEY: value"
+	if [ "$2" = timeout ] && [ -n "${MV_SCENARIO_TIMEOUT:-}" ]; then
+		echo "$MV_SCENARIO_TIMEOUT"
+		return
+	fi
 	sed -n "s/^# *$2: *//p" "$HERE/scenarios/$1.sh" | head -n1
 }
 
@@ -113,6 +122,21 @@ for name in "${selected[@]}"; do
 	install -m 0644 "$HERE/scenarios/$name.sh" "$base/mv/scenarios/"
 done
 sed 's/^/integration: build: /' "$base/mv/build-status" >&2
+
+# The environment the scenarios see: MV_FUZZ_* and MV_SCENARIO_TIMEOUT,
+# written as shell assignments that init.sh sources.
+mv_sh_quote() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+: >"$base/mv/env"
+if [ -n "${MV_SCENARIO_TIMEOUT:-}" ]; then
+	[[ $MV_SCENARIO_TIMEOUT =~ ^[0-9]+$ ]] || mv_die "MV_SCENARIO_TIMEOUT must be a number of seconds"
+	echo "MV_SCENARIO_TIMEOUT=$MV_SCENARIO_TIMEOUT" >>"$base/mv/env"
+fi
+for name in $(compgen -e); do
+	case "$name" in
+	MV_FUZZ_*) echo "export $name=$(mv_sh_quote "${!name}")" >>"$base/mv/env" ;;
+	esac
+done
+[ ! -s "$base/mv/env" ] || sed 's/^/integration: env: /' "$base/mv/env" >&2
 
 # ---- boots: one per CPU count ---------------------------------------------------
 up=()
