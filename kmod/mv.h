@@ -139,10 +139,13 @@ struct mv_vcpu {
 	u64 xcr0;
 
 	struct mv_exit_stats stats;
-	/* Per-reason cycles for netlink (stats.h), and the exit being
-	 * handled: host TSC when it happened (0: none) and basic reason.
+	/*
+	 * Per-reason cycles for netlink (stats.h), and the exit being
+	 * handled: its row (NULL: none, or statistics off), host TSC when
+	 * it happened, and basic reason.
 	 */
 	struct mv_vcpu_stats *xstats;
+	struct mv_stats_row *stats_row;
 	u64 exit_tsc;
 	u32 exit_reason;
 	/* Exit sampling for the netlink events group (genl.c). */

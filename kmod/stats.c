@@ -13,14 +13,16 @@ void mv_stats_snapshot(struct mv_stats_view *v, const struct mv_vcpu_stats *s,
 	for (i = 0; i < MV_NR_EXIT_REASONS; i++) {
 		struct mv_reason_view *o = &v->reason[i];
 
-		for (b = 0; b < MV_STATS_HIST_BUCKETS; b++) {
-			o->hist[b] = local64_read(&s->hist[i][b]);
+		const struct mv_stats_row *r = &s->row[i];
+
+		for (b = MV_STATS_FIRST_BUCKET; b < MV_STATS_HIST_BUCKETS; b++) {
+			o->hist[b] = local64_read(&r->w[b]);
 			o->count += o->hist[b];
 		}
 		if (inflight == i)
 			o->count++;
-		o->cycles_total = local64_read(&s->cycles[i].total);
-		o->cycles_max = READ_ONCE(s->cycles[i].max);
+		o->cycles_total = local64_read(&r->w[MV_STATS_ROW_TOTAL]);
+		o->cycles_max = local64_read(&r->w[MV_STATS_ROW_MAX]);
 		v->exits_total += o->count;
 	}
 }
@@ -47,10 +49,7 @@ void mv_stats_reset(struct mv_vcpu_stats *s)
 {
 	unsigned int i, b;
 
-	for (i = 0; i < MV_NR_EXIT_REASONS; i++) {
-		local64_set(&s->cycles[i].total, 0);
-		WRITE_ONCE(s->cycles[i].max, 0);
+	for (i = 0; i < MV_NR_EXIT_REASONS; i++)
 		for (b = 0; b < MV_STATS_HIST_BUCKETS; b++)
-			local64_set(&s->hist[i][b], 0);
-	}
+			local64_set(&s->row[i].w[b], 0);
 }

@@ -7,20 +7,19 @@
  * minivisor_stats.
  *
  * The hot path must cost little next to an exit (issue 6 asks for < 3%
- * of a CPUID exit), so at VM exit only the TSC and the reason are noted
- * (vcpu.c) and at the next entry mv_stats_handled() adds the exit to its
- * reason's histogram, total and maximum: no separate counters. A reason's
- * count is the sum of its histogram, plus one while an exit of that
- * reason is still being handled (a vCPU asleep in HLT); readers build
- * that view with mv_stats_snapshot().
+ * of a CPUID exit), so at VM exit only the TSC and the reason's row are
+ * noted (vcpu.c) and at the next entry mv_stats_row_add() adds the exit
+ * to the row's histogram, total and maximum: no separate counters. A
+ * reason's count is the sum of its histogram, plus one while an exit of
+ * that reason is still being handled (a vCPU asleep in HLT); readers
+ * build that view with mv_stats_snapshot().
  *
  * The vCPU thread writes; readers read without a lock. Each field is an
  * aligned 64-bit word changed by a single instruction (local64_t, whose
- * inc/add are one unlocked instruction: only one thread writes them; the
- * maximum with WRITE_ONCE), so a reader sees every field whole, though a
- * snapshot taken while an exit is accounted may be one exit apart
- * between fields. Measured in Bochs: see the closing note of issue 6 and
- * `make bench` ("cpuid, statistics off").
+ * inc/add/set are one unlocked instruction: only one thread writes
+ * them), so a reader sees every field whole, though a snapshot taken
+ * while an exit is accounted may be one exit apart between fields.
+ * Measured in Bochs: see `make bench` ("statistics off" rows).
  */
 #ifndef MV_STATS_H
 #define MV_STATS_H
@@ -33,18 +32,23 @@
 #include <minivisor.h>
 
 /*
- * What the vCPU accumulates, laid out for the fewest instructions at VM
- * entry: a reason's histogram row is 256 bytes and its cycle sums 16,
- * so both are found with a shift.
+ * What the vCPU accumulates for one exit reason, laid out for the fewest
+ * instructions at VM entry: one 256-byte row (found with a shift when the
+ * exit is noted) holds the total and the largest number of cycles in its
+ * first two words and the histogram in the others. Buckets 0 and 1 (exits
+ * that took under 4 cycles, which no real exit does) are counted in
+ * bucket 2, so that the bucket index never lands on those two words.
  */
-struct mv_cycles_acc {
-	local64_t total;
-	u64 max;
+#define MV_STATS_ROW_TOTAL	0
+#define MV_STATS_ROW_MAX	1
+#define MV_STATS_FIRST_BUCKET	2
+
+struct mv_stats_row {
+	local64_t w[MV_STATS_HIST_BUCKETS];
 };
 
 struct mv_vcpu_stats {
-	local64_t hist[MV_NR_EXIT_REASONS][MV_STATS_HIST_BUCKETS];
-	struct mv_cycles_acc cycles[MV_NR_EXIT_REASONS];
+	struct mv_stats_row row[MV_NR_EXIT_REASONS];
 };
 
 /* What readers get: the counts made explicit. */
@@ -61,24 +65,28 @@ struct mv_stats_view {
 };
 
 /* The histogram bucket of an exit that took @cycles. */
-static inline unsigned int mv_stats_bucket(u64 cycles)
+static inline unsigned long mv_stats_bucket(u64 cycles)
 {
-	/* __fls(1) == 0: 0 and 1 cycle share bucket 0, as the uapi says. */
-	return min_t(unsigned int, __fls(cycles | 1),
+	/* Under 4 cycles: bucket 2, as the uapi says (and see above). */
+	return min_t(unsigned long, __fls(cycles | BIT(MV_STATS_FIRST_BUCKET)),
 		     MV_STATS_HIST_BUCKETS - 1);
+}
+
+/* An exit of the reason of row @r was handled in @cycles. */
+static inline void mv_stats_row_add(struct mv_stats_row *r, u64 cycles)
+{
+	/* One instruction each; readers use local64_read(). */
+	local64_inc(&r->w[mv_stats_bucket(cycles)]);
+	local64_add(cycles, &r->w[MV_STATS_ROW_TOTAL]);
+	if (cycles > (u64)local64_read(&r->w[MV_STATS_ROW_MAX]))
+		local64_set(&r->w[MV_STATS_ROW_MAX], cycles);
 }
 
 /* An exit of basic reason @reason (< MV_NR_EXIT_REASONS) was handled. */
 static inline void mv_stats_handled(struct mv_vcpu_stats *s, u32 reason,
 				    u64 cycles)
 {
-	struct mv_cycles_acc *c = &s->cycles[reason];
-
-	/* One instruction each; readers use local64_read(). */
-	local64_inc(&s->hist[reason][mv_stats_bucket(cycles)]);
-	local64_add(cycles, &c->total);
-	if (cycles > c->max)
-		WRITE_ONCE(c->max, cycles);
+	mv_stats_row_add(&s->row[reason], cycles);
 }
 
 /*

@@ -192,8 +192,12 @@ static void note_exit(struct mv_vcpu *vcpu, u32 reason, u64 tsc)
 
 	/* Counted when handled, at the next entry (stats.h). */
 	WRITE_ONCE(vcpu->exit_reason, reason & 0xffff);
-	if (READ_ONCE(exit_stats) && vcpu->exit_reason < MV_NR_EXIT_REASONS)
-		WRITE_ONCE(vcpu->exit_tsc, tsc);
+	if (likely(READ_ONCE(exit_stats) &&
+		   vcpu->exit_reason < MV_NR_EXIT_REASONS)) {
+		vcpu->exit_tsc = tsc;
+		WRITE_ONCE(vcpu->stats_row,
+			   &vcpu->xstats->row[vcpu->exit_reason]);
+	}
 	if (trace_minivisor_exit_enabled())
 		trace_minivisor_exit(vcpu->vm->id, vcpu->id, reason,
 				     vmcs_readl(EXIT_QUALIFICATION),
@@ -268,10 +272,9 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 		trace_minivisor_entry(vcpu->vm->id, vcpu->id,
 				      vmcs_readl(GUEST_RIP));
 	/* The previous exit is handled: from its exit to this entry. */
-	if (vcpu->exit_tsc) {
-		mv_stats_handled(vcpu->xstats, vcpu->exit_reason,
-				 rdtsc() - vcpu->exit_tsc);
-		WRITE_ONCE(vcpu->exit_tsc, 0);
+	if (vcpu->stats_row) {
+		mv_stats_row_add(vcpu->stats_row, rdtsc() - vcpu->exit_tsc);
+		WRITE_ONCE(vcpu->stats_row, NULL);
 	}
 	failed = mv_vmx_enter(vcpu->gprs, vcpu->launched);
 	exit_tsc = rdtsc();

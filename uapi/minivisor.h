@@ -710,9 +710,10 @@ struct mv_msr_policy {
  * is counted when it happens and its cycles are added when it has been
  * handled, so while one is in progress (e.g. a vCPU asleep in HLT) its
  * reason's HIST sums to COUNT - 1. HIST is
- * an array of MV_STATS_HIST_BUCKETS __u64: bucket 0 counts exits that
- * took 0 or 1 cycle, bucket i (1 <= i < last) those that took
- * [2^i, 2^(i+1)) cycles, the last bucket everything longer. Statistics
+ * an array of MV_STATS_HIST_BUCKETS __u64: bucket i (2 <= i < last)
+ * counts the exits that took [2^i, 2^(i+1)) cycles, bucket 2 also those
+ * under 4 cycles (no real exit is that short; buckets 0 and 1 stay 0),
+ * the last bucket everything longer. Statistics
  * are collected while the module parameter exit_stats is 1 (the default;
  * writable in /sys/module/minivisor/parameters/).
  */
