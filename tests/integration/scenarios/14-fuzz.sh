@@ -4,7 +4,7 @@
 # threads, MV_FUZZ_CALLS calls in all (default 100000). No ABI violation,
 # no kernel warning, rmmod works afterwards and kernel memory is back to
 # where it was. A long campaign: see tests/integration/README.md.
-# timeout: 330
+# timeout: 1200
 set -e
 # shellcheck source=tests/integration/lib.sh
 . /mv/lib.sh
