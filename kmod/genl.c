@@ -198,7 +198,8 @@ static int get_stats_start(struct netlink_callback *cb)
 /* A vCPU's statistics as readers see them (stats.h). */
 static void snapshot(struct mv_stats_view *v, const struct mv_vcpu *vcpu)
 {
-	int inflight = READ_ONCE(vcpu->stats_row) ?
+	/* An exit is being handled: noted, and the guest not running. */
+	int inflight = READ_ONCE(vcpu->stats_row) && !READ_ONCE(vcpu->in_guest) ?
 		       (int)READ_ONCE(vcpu->exit_reason) : -1;
 
 	mv_stats_snapshot(v, vcpu->xstats, inflight);

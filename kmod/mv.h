@@ -141,8 +141,8 @@ struct mv_vcpu {
 	struct mv_exit_stats stats;
 	/*
 	 * Per-reason cycles for netlink (stats.h), and the exit being
-	 * handled: its row (NULL: none, or statistics off), host TSC when
-	 * it happened, and basic reason.
+	 * handled or last handled (in_guest tells): its row (NULL: none, or
+	 * statistics off), host TSC when it happened, and basic reason.
 	 */
 	struct mv_vcpu_stats *xstats;
 	struct mv_stats_row *stats_row;

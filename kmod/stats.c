@@ -15,14 +15,16 @@ void mv_stats_snapshot(struct mv_stats_view *v, const struct mv_vcpu_stats *s,
 
 		const struct mv_stats_row *r = &s->row[i];
 
-		for (b = MV_STATS_FIRST_BUCKET; b < MV_STATS_HIST_BUCKETS; b++) {
-			o->hist[b] = local64_read(&r->w[b]);
-			o->count += o->hist[b];
+		for (b = MV_STATS_FIRST_BUCKET; b < MV_STATS_ROW_WORDS; b++) {
+			u64 n = local64_read(&r->w[b]);
+
+			o->hist[min_t(unsigned int, b, MV_STATS_HIST_BUCKETS - 1)] += n;
+			o->count += n;
 		}
 		if (inflight == i)
 			o->count++;
-		o->cycles_total = local64_read(&r->w[MV_STATS_ROW_TOTAL]);
-		o->cycles_max = local64_read(&r->w[MV_STATS_ROW_MAX]);
+		o->cycles_total = local64_read(&r->total);
+		o->cycles_max = READ_ONCE(r->max);
 		v->exits_total += o->count;
 	}
 }
@@ -50,6 +52,9 @@ void mv_stats_reset(struct mv_vcpu_stats *s)
 	unsigned int i, b;
 
 	for (i = 0; i < MV_NR_EXIT_REASONS; i++)
-		for (b = 0; b < MV_STATS_HIST_BUCKETS; b++)
-			local64_set(&s->row[i].w[b], 0);
+		for (b = 0; b < MV_STATS_ROW_WORDS; b++)
+			if (b == MV_STATS_ROW_MAX)
+				WRITE_ONCE(s->row[i].max, 0);
+			else
+				local64_set(&s->row[i].w[b], 0);
 }

@@ -16,8 +16,8 @@
  *
  * The vCPU thread writes; readers read without a lock. Each field is an
  * aligned 64-bit word changed by a single instruction (local64_t, whose
- * inc/add/set are one unlocked instruction: only one thread writes
- * them), so a reader sees every field whole, though a snapshot taken
+ * inc/add are one unlocked instruction: only one thread writes them;
+ * the maximum with WRITE_ONCE), so a reader sees every field whole, though a snapshot taken
  * while an exit is accounted may be one exit apart between fields.
  * Measured in Bochs: see `make bench` ("statistics off" rows).
  */
@@ -33,18 +33,27 @@
 
 /*
  * What the vCPU accumulates for one exit reason, laid out for the fewest
- * instructions at VM entry: one 256-byte row (found with a shift when the
+ * instructions at VM entry: one 512-byte row (found with a shift when the
  * exit is noted) holds the total and the largest number of cycles in its
- * first two words and the histogram in the others. Buckets 0 and 1 (exits
- * that took under 4 cycles, which no real exit does) are counted in
- * bucket 2, so that the bucket index never lands on those two words.
+ * first two words and a counter per power of two in the others: word k
+ * (2 <= k <= 63) counts the exits that took [2^k, 2^(k+1)) cycles, word 2
+ * also those under 4 cycles (no real exit is that short), so the word is
+ * found with one BSR, without a clamp, and never lands on the first two.
+ * Readers fold words 31..63 into the uapi's last bucket.
  */
 #define MV_STATS_ROW_TOTAL	0
 #define MV_STATS_ROW_MAX	1
 #define MV_STATS_FIRST_BUCKET	2
+#define MV_STATS_ROW_WORDS	64
 
 struct mv_stats_row {
-	local64_t w[MV_STATS_HIST_BUCKETS];
+	union {
+		local64_t w[MV_STATS_ROW_WORDS];
+		struct {
+			local64_t total;	/* w[MV_STATS_ROW_TOTAL] */
+			u64 max;		/* w[MV_STATS_ROW_MAX] */
+		};
+	};
 };
 
 struct mv_vcpu_stats {
@@ -64,11 +73,16 @@ struct mv_stats_view {
 	struct mv_reason_view reason[MV_NR_EXIT_REASONS];
 };
 
-/* The histogram bucket of an exit that took @cycles. */
+/* The row's counter of an exit that took @cycles. */
+static inline unsigned long mv_stats_word(u64 cycles)
+{
+	return __fls(cycles | BIT(MV_STATS_FIRST_BUCKET));
+}
+
+/* The uapi's histogram bucket of an exit that took @cycles. */
 static inline unsigned long mv_stats_bucket(u64 cycles)
 {
-	/* Under 4 cycles: bucket 2, as the uapi says (and see above). */
-	return min_t(unsigned long, __fls(cycles | BIT(MV_STATS_FIRST_BUCKET)),
+	return min_t(unsigned long, mv_stats_word(cycles),
 		     MV_STATS_HIST_BUCKETS - 1);
 }
 
@@ -76,10 +90,11 @@ static inline unsigned long mv_stats_bucket(u64 cycles)
 static inline void mv_stats_row_add(struct mv_stats_row *r, u64 cycles)
 {
 	/* One instruction each; readers use local64_read(). */
-	local64_inc(&r->w[mv_stats_bucket(cycles)]);
-	local64_add(cycles, &r->w[MV_STATS_ROW_TOTAL]);
-	if (cycles > (u64)local64_read(&r->w[MV_STATS_ROW_MAX]))
-		local64_set(&r->w[MV_STATS_ROW_MAX], cycles);
+	local64_inc(&r->w[mv_stats_word(cycles)]);
+	local64_add(cycles, &r->total);
+	/* Only this thread writes max: its own read needs no READ_ONCE. */
+	if (cycles > r->max)
+		WRITE_ONCE(r->max, cycles);
 }
 
 /* An exit of basic reason @reason (< MV_NR_EXIT_REASONS) was handled. */

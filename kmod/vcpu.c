@@ -197,6 +197,8 @@ static void note_exit(struct mv_vcpu *vcpu, u32 reason, u64 tsc)
 		vcpu->exit_tsc = tsc;
 		WRITE_ONCE(vcpu->stats_row,
 			   &vcpu->xstats->row[vcpu->exit_reason]);
+	} else {
+		WRITE_ONCE(vcpu->stats_row, NULL);
 	}
 	if (trace_minivisor_exit_enabled())
 		trace_minivisor_exit(vcpu->vm->id, vcpu->id, reason,
@@ -271,11 +273,13 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 	if (trace_minivisor_entry_enabled())
 		trace_minivisor_entry(vcpu->vm->id, vcpu->id,
 				      vmcs_readl(GUEST_RIP));
-	/* The previous exit is handled: from its exit to this entry. */
-	if (vcpu->stats_row) {
+	/*
+	 * The previous exit is handled: from its exit to this entry. The
+	 * row stays noted (genl.c tells a handled exit by in_guest) until the
+	 * next exit replaces it, or a failed VMLAUNCH/VMRESUME clears it.
+	 */
+	if (vcpu->stats_row)
 		mv_stats_row_add(vcpu->stats_row, rdtsc() - vcpu->exit_tsc);
-		WRITE_ONCE(vcpu->stats_row, NULL);
-	}
 	failed = mv_vmx_enter(vcpu->gprs, vcpu->launched);
 	exit_tsc = rdtsc();
 	if (guest_xcr0 != h->xcr0)
@@ -308,6 +312,9 @@ static int enter_guest(struct mv_vcpu *vcpu, const struct host_user_state *h,
 		    (vmcs_read32(VM_EXIT_INTR_INFO) & INTR_INFO_INTR_TYPE_MASK) ==
 		    INTR_TYPE_NMI_INTR)
 			asm volatile("int $2");
+	} else {
+		/* No exit: the next entry must not count the last one again. */
+		WRITE_ONCE(vcpu->stats_row, NULL);
 	}
 
 	local_irq_enable();

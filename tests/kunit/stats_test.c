@@ -73,6 +73,37 @@ static void mv_test_handled(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, v->reason[12].count, 0ull);
 }
 
+/*
+ * Exits of 2^31 cycles and more (a long HLT or a VMM that takes its time)
+ * share the last bucket, and the shortest ones bucket 2; neither touches
+ * the total or the maximum, which share their row.
+ */
+static void mv_test_extremes(struct kunit *test)
+{
+	struct mv_vcpu_stats *s = new_stats(test);
+	struct mv_stats_view *v = new_view(test);
+	const struct mv_reason_view *r = &v->reason[MV_NR_EXIT_REASONS - 1];
+	u64 cycles[] = { 1ULL << 31, 1ULL << 40, ~0ULL >> 1, 0, 1 };
+	unsigned int i, b;
+
+	for (i = 0; i < ARRAY_SIZE(cycles); i++) {
+		/* As at run time: local64_add() takes no 64-bit immediate. */
+		OPTIMIZER_HIDE_VAR(cycles[i]);
+		mv_stats_handled(s, MV_NR_EXIT_REASONS - 1, cycles[i]);
+	}
+	mv_stats_snapshot(v, s, -1);
+	KUNIT_EXPECT_EQ(test, r->count, 5ull);
+	KUNIT_EXPECT_EQ(test, r->hist[MV_STATS_HIST_BUCKETS - 1], 3ull);
+	KUNIT_EXPECT_EQ(test, r->hist[2], 2ull);
+	KUNIT_EXPECT_EQ(test, r->hist[0] + r->hist[1], 0ull);
+	KUNIT_EXPECT_EQ(test, r->cycles_max, ~0ULL >> 1);
+	KUNIT_EXPECT_EQ(test, r->cycles_total,
+			(1ULL << 31) + (1ULL << 40) + (~0ULL >> 1) + 1);
+	for (b = 0; b < MV_STATS_HIST_BUCKETS; b++)
+		KUNIT_EXPECT_EQ(test, v->reason[0].hist[b], 0ull);
+	KUNIT_EXPECT_EQ(test, v->exits_total, 5ull);
+}
+
 /* An exit still being handled counts, without cycles. */
 static void mv_test_inflight(struct kunit *test)
 {
@@ -124,6 +155,7 @@ static void mv_test_add_and_reset(struct kunit *test)
 static struct kunit_case mv_stats_cases[] = {
 	KUNIT_CASE_PARAM(mv_test_bucket, bucket_gen_params),
 	KUNIT_CASE(mv_test_handled),
+	KUNIT_CASE(mv_test_extremes),
 	KUNIT_CASE(mv_test_inflight),
 	KUNIT_CASE(mv_test_add_and_reset),
 	{}
