@@ -13,10 +13,13 @@
 #define D_IMM8		BIT(5)	/* 8-bit immediate, sign-extended */
 #define D_STRING	BIT(6)	/* string instruction: no ModRM, REP allowed */
 #define D_ONLY64	BIT(7)	/* another instruction outside 64-bit mode */
+#define D_MOFFS		BIT(8)	/* no ModRM: an absolute address of the
+				 * address size follows; the register is rAX
+				 */
 
 struct opcode_desc {
 	u8 op;		/* enum mv_insn_op; MV_INSN_NONE: not accepted */
-	u8 flags;
+	u16 flags;
 	u8 alu;		/* enum mv_alu_op, for MV_INSN_ALU_* */
 	u8 src;		/* memory operand size of MOVZX/MOVSX(D), else 0 */
 };
@@ -63,6 +66,14 @@ static const struct opcode_desc opcodes[0x200] = {
 	[0x89] = { MV_INSN_STORE_REG, D_MODRM },
 	[0x8a] = { MV_INSN_LOAD, D_MODRM | D_BYTE },
 	[0x8b] = { MV_INSN_LOAD, D_MODRM },
+	/*
+	 * MOV AL/rAX <-> moffs: what assemblers pick for an absolute address
+	 * and the accumulator (e.g. 32-bit code's mov 0xfee00020, %eax).
+	 */
+	[0xa0] = { MV_INSN_LOAD, D_MOFFS | D_BYTE },
+	[0xa1] = { MV_INSN_LOAD, D_MOFFS },
+	[0xa2] = { MV_INSN_STORE_REG, D_MOFFS | D_BYTE },
+	[0xa3] = { MV_INSN_STORE_REG, D_MOFFS },
 	[0xa4] = { MV_INSN_MOVS, D_STRING | D_BYTE },
 	[0xa5] = { MV_INSN_MOVS, D_STRING },
 	[0xaa] = { MV_INSN_STOS, D_STRING | D_BYTE },
@@ -257,6 +268,15 @@ int mv_insn_decode(const u8 *bytes, unsigned int avail,
 		out->seg = pfx.seg;	/* MOVS source; STOS always uses ES */
 		out->reg = 0;		/* STOS stores rAX */
 		out->len = i;
+		return 0;
+	}
+
+	if (d->flags & D_MOFFS) {
+		/* The offset is as wide as an address (SDM Vol. 2A 2.2.1.4). */
+		if (i + out->addr_size > avail)
+			return -EINVAL;
+		out->reg = 0;
+		out->len = i + out->addr_size;
 		return 0;
 	}
 

@@ -57,6 +57,15 @@ static const struct decode_case decode_cases[] = {
 	{ "mov_m64_rax_rex_w",	{ 0x48, 0x89, 0x03 }, 3, M64, 0, 3, 8, STR, 0 },
 	{ "mov_m64_r15_rex_wr",	{ 0x4c, 0x89, 0x3b }, 3, M64, 0, 3, 8, STR, 15 },
 	{ "rex_w_beats_opsize",	{ 0x66, 0x48, 0x89, 0x03 }, 4, M64, 0, 4, 8, STR, 0 },
+	/* MOV with an absolute address (moffs), no ModRM: rAX only. */
+	{ "mov_moffs64_eax",	{ 0xa1, 0, 0, 0, 0xd0, 0, 0, 0, 0 }, 9, M64, 0, 9, 4, LOAD, 0 },
+	{ "mov_rax_moffs64_rex_w", { 0x48, 0xa1, 0, 0, 0, 0xd0, 0, 0, 0, 0 }, 10, M64, 0, 10, 8, LOAD, 0 },
+	{ "mov_al_moffs32_addrsize", { 0x67, 0xa0, 0, 0, 0, 0xd0 }, 6, M64, 0, 6, 1, LOAD, 0 },
+	{ "mov_moffs32_eax_pm",	{ 0xa3, 0x20, 0, 0xe0, 0xfe }, 5, M32, 0, 5, 4, STR, 0 },
+	{ "mov_moffs16_al_real", { 0xa2, 0x34, 0x12 }, 3, M16, 0, 3, 1, STR, 0 },
+	{ "mov_moffs_ax_opsize_pm", { 0x66, 0xa3, 0, 0, 0, 0xd0 }, 6, M32, 0, 6, 2, STR, 0 },
+	{ "mov_moffs_rex_b_still_rax", { 0x41, 0xa1, 0, 0, 0, 0xd0, 0, 0, 0, 0 }, 10, M64, 0, 10, 4, LOAD, 0 },
+	{ "moffs64_cut_short",	{ 0xa1, 0, 0, 0, 0xd0 }, 5, M64, -EINVAL },
 	/* Loads. */
 	{ "mov_r8_m8",		{ 0x8a, 0x0e }, 2, M64, 0, 2, 1, LOAD, 1 },
 	{ "mov_bh_m8",		{ 0x8a, 0x3e }, 2, M64, 0, 2, 1, LOAD, 3, true },
