@@ -34,7 +34,14 @@ struct mv_vmx_caps mv_caps;
  */
 #define MV_GUEST_SLICE_US	4000
 
+/*
+ * CR8 load/store exiting: without them (and without a TPR shadow) MOV
+ * to/from CR8 in a 64-bit guest reaches the host CPU's local-APIC TPR
+ * (SDM Vol. 3C 25.3), which then stays the guest's after the VM exit.
+ */
 #define MV_PROC_REQUIRED	(CPU_BASED_HLT_EXITING |		\
+				 CPU_BASED_CR8_LOAD_EXITING |		\
+				 CPU_BASED_CR8_STORE_EXITING |		\
 				 CPU_BASED_UNCOND_IO_EXITING |		\
 				 CPU_BASED_MOV_DR_EXITING |		\
 				 CPU_BASED_MWAIT_EXITING |		\

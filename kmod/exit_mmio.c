@@ -44,6 +44,8 @@
 #define EPTQ_READ		BIT(0)
 #define EPTQ_WRITE		BIT(1)
 #define EPTQ_FETCH		BIT(2)
+#define EPTQ_GLA_VALID		BIT(7)
+#define EPTQ_GLA_TRANSLATED	BIT(8)	/* 0: a paging-structure access */
 #define EPTQ_NMI_UNBLOCK	BIT(12)
 
 #define CS_AR_L			BIT(13)
@@ -265,6 +267,13 @@ int mv_handle_ept_violation(struct mv_vcpu *vcpu)
 
 	/* Executing from MMIO cannot be emulated by a load/store decoder. */
 	if (qual & EPTQ_FETCH)
+		return emulation_failure(vcpu, gpa, NULL, 0);
+	/*
+	 * Nor can a page walk through MMIO: @gpa is a paging-structure entry
+	 * the CPU wanted, not the instruction's operand (SDM Vol. 3C Table
+	 * 28-7, bits 7 and 8).
+	 */
+	if ((qual & EPTQ_GLA_VALID) && !(qual & EPTQ_GLA_TRANSLATED))
 		return emulation_failure(vcpu, gpa, NULL, 0);
 
 	mode = guest_insn_mode();

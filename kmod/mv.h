@@ -127,6 +127,8 @@ struct mv_vcpu {
 	struct mv_cpuid_entry *cpuid;	/* cpuid.c; replaced by MV_SET_CPUID */
 	u32 cpuid_nent;
 	unsigned long cr2;	/* not in the VMCS; switched by hand */
+	/* CR8 (TPR[7:4]): MOV CR8 always exits (exit_cr.c), 0 at reset. */
+	u8 cr8;
 	/* The guest's view of its debug registers (exit_dr.c). */
 	unsigned long dr[4];
 	unsigned long dr6, dr7;

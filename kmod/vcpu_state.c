@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <linux/kernel.h>
 #include <asm/msr-index.h>
+#include <asm/processor.h>
 #include <asm/processor-flags.h>
 #include "caps.h"
 #include "controls.h"
@@ -204,19 +205,30 @@ static void write_guest_efer(u64 efer)
  * PAE paging outside IA-32e mode takes its four PDPTEs from the VMCS when
  * EPT is on (SDM Vol. 3C 26.3.2.4); the CPU loads them itself on guest
  * MOV to CR0/CR3/CR4 that do not exit, so the emulated paths do it here.
+ * With @check, a present PDPTE with a reserved bit set (bits 2:1, 8:5,
+ * 63:MAXPHYADDR; SDM Vol. 3A 4.4.1) loads nothing and returns -EINVAL:
+ * the guest's MOV to CR0 then raises #GP, as on a CPU, instead of leaving
+ * PDPTEs that fail every VM entry (SDM Vol. 3C 26.3.1.6). SET_SREGS loads
+ * them unchecked: VM entry reports a bad one to the VMM.
  */
-static void load_pdptrs(struct mv_vcpu *vcpu, u64 cr3)
+static int load_pdptrs(struct mv_vcpu *vcpu, u64 cr3, bool check)
 {
 	static const u32 fields[] = {
 		GUEST_PDPTR0, GUEST_PDPTR1, GUEST_PDPTR2, GUEST_PDPTR3,
 	};
+	u64 rsvd = GENMASK_ULL(63, boot_cpu_data.x86_phys_bits) |
+		   GENMASK_ULL(8, 5) | GENMASK_ULL(2, 1);
 	u64 pdpte[4] = {};
 	int i;
 
 	if (mv_guest_phys_read(vcpu->vm, cr3 & 0xffffffe0, pdpte, sizeof(pdpte)))
 		memset(pdpte, 0, sizeof(pdpte));
+	for (i = 0; check && i < 4; i++)
+		if ((pdpte[i] & 1) && (pdpte[i] & rsvd))
+			return -EINVAL;
 	for (i = 0; i < 4; i++)
 		vmcs_write64(fields[i], pdpte[i]);
+	return 0;
 }
 
 void mv_vcpu_read_sregs(struct mv_vcpu *vcpu, struct mv_sregs *s)
@@ -262,7 +274,7 @@ void mv_vcpu_write_sregs(struct mv_vcpu *vcpu, const struct mv_sregs *s)
 	write_guest_efer(s->efer);
 	if ((s->cr0 & X86_CR0_PG) && (s->cr4 & X86_CR4_PAE) &&
 	    !(s->efer & EFER_LMA))
-		load_pdptrs(vcpu, s->cr3);
+		load_pdptrs(vcpu, s->cr3, false);
 }
 
 int mv_vcpu_set_cr0(struct mv_vcpu *vcpu, u64 cr0)
@@ -287,8 +299,9 @@ int mv_vcpu_set_cr0(struct mv_vcpu *vcpu, u64 cr0)
 			if (!(cr4 & X86_CR4_PAE))
 				return -EINVAL;
 			efer |= EFER_LMA;
-		} else if (cr4 & X86_CR4_PAE) {
-			load_pdptrs(vcpu, vmcs_readl(GUEST_CR3));
+		} else if ((cr4 & X86_CR4_PAE) &&
+			   load_pdptrs(vcpu, vmcs_readl(GUEST_CR3), true)) {
+			return -EINVAL;
 		}
 	} else if ((old & X86_CR0_PG) && !(cr0 & X86_CR0_PG)) {
 		efer &= ~EFER_LMA;
