@@ -7,18 +7,27 @@
 
 /* How long the thread backs off when the kernel's queue is full. */
 #define RETRY_NS	50000
+/*
+ * A synchronous request (bit 31) runs on the vCPU's own thread, inside the
+ * guest's OUT: if the guest is the vCPU the events go to, nothing drains
+ * the queue until the OUT completes, and retrying for ever would wedge the
+ * VMM (even SIGTERM only reaches the vCPU's run loop). Give up after this
+ * many full-queue retries in a row (100 ms) and drop the rest.
+ */
+#define SYNC_RETRIES	2000
 
 /*
  * Queue @n events. A full kernel queue is retried after a pause, but not
  * once the device is being torn down: a guest that stopped consuming
  * events must not keep the VMM from exiting.
  */
-static void queue_batch(struct mv_irq_test *t, uint8_t vector, uint32_t n)
+static void queue_batch(struct mv_irq_test *t, uint8_t vector, uint32_t n,
+			bool sync)
 {
 	const struct timespec backoff = { 0, RETRY_NS };
 	atomic_uint *queued = vector == MV_IRQ_TEST_NMI_VECTOR ?
 			      &t->nmis_queued : &t->irqs_queued;
-	uint32_t done = 0;
+	uint32_t done = 0, full = 0;
 
 	while (done < n && !atomic_load(&t->stopping)) {
 		int ret;
@@ -33,9 +42,14 @@ static void queue_batch(struct mv_irq_test *t, uint8_t vector, uint32_t n)
 		if (ret)
 			atomic_fetch_sub(queued, 1);
 		if (ret == -EAGAIN) {
+			if (sync && ++full >= SYNC_RETRIES) {
+				atomic_fetch_add(&t->errors, n - done);
+				return;
+			}
 			nanosleep(&backoff, NULL);
 			continue;
 		}
+		full = 0;
 		if (ret) {
 			atomic_fetch_add(&t->errors, 1);
 			return;
@@ -62,7 +76,7 @@ static void *injector(void *arg)
 		memmove(&t->cmds[0], &t->cmds[1],
 			--t->nr_cmds * sizeof(t->cmds[0]));
 		pthread_mutex_unlock(&t->lock);
-		queue_batch(t, vector, count);
+		queue_batch(t, vector, count, false);
 		pthread_mutex_lock(&t->lock);
 	}
 	pthread_mutex_unlock(&t->lock);
@@ -79,7 +93,7 @@ static void submit(struct mv_irq_test *t, uint32_t cmd)
 		return;
 	}
 	if (cmd & MV_IRQ_TEST_SYNC) {
-		queue_batch(t, vector, count);
+		queue_batch(t, vector, count, true);
 		return;
 	}
 	pthread_mutex_lock(&t->lock);

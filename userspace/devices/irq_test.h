@@ -10,7 +10,9 @@
  *         bits 30:8 count; bit 31 clear: the device's thread queues the
  *         events (as a real device would, while the vCPU runs); bit 31
  *         set: they are queued before the OUT completes, from the vCPU's
- *         own thread, so they are all pending when the guest resumes.
+ *         own thread, so they are all pending when the guest resumes (if
+ *         the module's queue stays full for 100 ms, the rest are dropped
+ *         and counted in `errors`: nothing may drain it during the OUT).
  *         read (32-bit): external interrupts queued so far.
  *   0xfc  read (32-bit): NMIs queued so far.
  * Other accesses read all-ones and are ignored. A bad vector or a count of
