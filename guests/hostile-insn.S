@@ -18,9 +18,10 @@
 #   MOV to CR4 with VMXE or SMXE: #GP (the module's CR4 rules), CR4 kept;
 #   VMCALL with an unknown number: no fault, RAX = -EOPNOTSUPP (-95).
 # Odd instructions (the scenario's "privileged/odd" class):
-#   INVD (a no-op exit), WBINVD x1000 (not intercepted), MONITOR and MWAIT
-#   (no-op exits), RDPMC of counter 0 (returns, not intercepted) and of
-#   counter 0x3fffffff (#GP), XSETBV with CR4.OSXSAVE = 0 (#UD) and with
+#   INVD (a no-op exit), WBINVD x1000 (1000 no-op exits: the host's
+#   caches are not the guest's to flush), MONITOR and MWAIT (no-op
+#   exits), RDPMC of counter 0 and of counter 0x3fffffff (exits, #GP:
+#   the guest has no performance counters, the host's are not its), XSETBV with CR4.OSXSAVE = 0 (#UD) and with
 #   ECX = 1 (#GP), RSM outside SMM (#UD), ICEBP (#DB), INT3 (#BP), HLT
 #   with IF = 1 and no interrupt pending: not tried (it would sleep until
 #   the VMM is stopped; scenario 08 covers it);
@@ -139,7 +140,7 @@ _start:
 	xor	%ecx, %ecx
 	NOFAULT_CASE n_odd, m_mwait, mwait
 	xor	%ecx, %ecx
-	NOFAULT_CASE n_odd, m_rdpmc0, rdpmc
+	FAULT_CASE VEC_GP, n_odd, m_rdpmc0, rdpmc
 	mov	$0x3fffffff, %ecx
 	FAULT_CASE VEC_GP, n_odd, m_rdpmc_bad, rdpmc
 	xor	%ecx, %ecx
@@ -237,10 +238,10 @@ m_vmcall_ret:	.asciz	"VMCALL RAX -95"
 m_vmx_sum:	.asciz	"insn: vmx: "
 m_vmx_sum2:	.asciz	" of 16 as expected\n"
 m_invd:		.asciz	"INVD no fault"
-m_wbinvd:	.asciz	"WBINVD x1000 no fault"
+m_wbinvd:	.asciz	"WBINVD x1000 no fault (1000 exits)"
 m_monitor:	.asciz	"MONITOR no fault"
 m_mwait:	.asciz	"MWAIT returns"
-m_rdpmc0:	.asciz	"RDPMC 0 no fault"
+m_rdpmc0:	.asciz	"RDPMC 0 #GP (no counters)"
 m_rdpmc_bad:	.asciz	"RDPMC 0x3fffffff #GP"
 m_xsetbv_ud:	.asciz	"XSETBV no OSXSAVE #UD"
 m_xsetbv_gp:	.asciz	"XSETBV ECX=1 #GP"

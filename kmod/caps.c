@@ -38,10 +38,14 @@ struct mv_vmx_caps mv_caps;
  * CR8 load/store exiting: without them (and without a TPR shadow) MOV
  * to/from CR8 in a 64-bit guest reaches the host CPU's local-APIC TPR
  * (SDM Vol. 3C 25.3), which then stays the guest's after the VM exit.
+ * RDPMC exiting: otherwise the guest reads the host's performance
+ * counters; WBINVD exiting (secondary): otherwise it flushes the host
+ * CPU's caches at will (exit.c).
  */
 #define MV_PROC_REQUIRED	(CPU_BASED_HLT_EXITING |		\
 				 CPU_BASED_CR8_LOAD_EXITING |		\
 				 CPU_BASED_CR8_STORE_EXITING |		\
+				 CPU_BASED_RDPMC_EXITING |		\
 				 CPU_BASED_UNCOND_IO_EXITING |		\
 				 CPU_BASED_MOV_DR_EXITING |		\
 				 CPU_BASED_MWAIT_EXITING |		\
@@ -50,7 +54,8 @@ struct mv_vmx_caps mv_caps;
 #define MV_PROC_OPTIONAL	(CPU_BASED_USE_TSC_OFFSETTING)
 
 #define MV_PROC2_REQUIRED	(SECONDARY_EXEC_ENABLE_EPT |		\
-				 SECONDARY_EXEC_UNRESTRICTED_GUEST)
+				 SECONDARY_EXEC_UNRESTRICTED_GUEST |	\
+				 SECONDARY_EXEC_WBINVD_EXITING)
 #define MV_PROC2_OPTIONAL	(SECONDARY_EXEC_ENABLE_VPID |		\
 				 SECONDARY_EXEC_ENABLE_RDTSCP |		\
 				 SECONDARY_EXEC_ENABLE_INVPCID)

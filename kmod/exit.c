@@ -94,12 +94,24 @@ static int handle_event_window(struct mv_vcpu *vcpu)
 }
 
 /* Instructions that are no-ops for a guest without devices to flush
- * (INVD) or without a monitor to wait on (MONITOR/MWAIT: a MWAIT that
- * returns at once is architecturally allowed, SDM Vol. 2B "MWAIT").
+ * (INVD, WBINVD: its memory is write-back RAM the host keeps coherent)
+ * or without a monitor to wait on (MONITOR/MWAIT: a MWAIT that returns
+ * at once is architecturally allowed, SDM Vol. 2B "MWAIT").
  */
 static int handle_nop_insn(struct mv_vcpu *vcpu)
 {
 	mv_vcpu_advance_rip(vcpu);
+	return 1;
+}
+
+/*
+ * The guest has no performance counters (CPUID leaf 0xA reads as zeros,
+ * cpuid.c): every counter index is invalid, and RDPMC with an invalid
+ * index raises #GP (SDM Vol. 2B "RDPMC").
+ */
+static int handle_rdpmc(struct mv_vcpu *vcpu)
+{
+	mv_vcpu_inject_gp(vcpu);
 	return 1;
 }
 
@@ -203,6 +215,8 @@ static const mv_exit_handler_t mv_exit_handlers[] = {
 	[EXIT_REASON_NMI_WINDOW]		= handle_event_window,
 	[EXIT_REASON_HLT]			= handle_hlt,
 	[EXIT_REASON_INVD]			= handle_nop_insn,
+	[EXIT_REASON_WBINVD]			= handle_nop_insn,
+	[EXIT_REASON_RDPMC]			= handle_rdpmc,
 	[EXIT_REASON_VMCALL]			= handle_vmcall,
 	[EXIT_REASON_VMCLEAR]			= handle_vmx_insn,
 	[EXIT_REASON_VMLAUNCH]			= handle_vmx_insn,

@@ -226,12 +226,15 @@ for r in 18 19 20 21 22 23 24 25 26 27 50 53 13 36 39 55; do
 	[ "$(stat_of /tmp/$g.out $r)" = 1 ] || { cat /tmp/$g.out; fail "$g: exit reason $r count $(stat_of /tmp/$g.out $r), expected 1"; }
 done
 [ "$(stat_of /tmp/$g.out 28)" = 2 ] || fail "$g: CR_ACCESS exits $(stat_of /tmp/$g.out 28), expected 2"
+# RDPMC (twice, #GP) and WBINVD (1000 times, skipped) never reach the host CPU.
+[ "$(stat_of /tmp/$g.out 15)" = 2 ] || fail "$g: RDPMC exits $(stat_of /tmp/$g.out 15), expected 2"
+[ "$(stat_of /tmp/$g.out 54)" = 1000 ] || fail "$g: WBINVD exits $(stat_of /tmp/$g.out 54), expected 1000"
 [ "$(stat_of /tmp/$g.out 48)" = 3 ] || fail "$g: EPT violations $(stat_of /tmp/$g.out 48), expected 3"
 [ "$(unhandled_of /tmp/$g.out 'port writes')" = 3 ] &&
 	[ "$(unhandled_of /tmp/$g.out 'MMIO reads')" = 1 ] &&
 	[ "$(unhandled_of /tmp/$g.out 'MMIO writes')" = 2 ] ||
 	{ cat /tmp/$g.out; fail "$g: unhandled counters differ from 3 port writes, 1 MMIO read, 2 MMIO writes"; }
-ok "$g: 16 VMX cases and 17 odd instructions as expected; one exit each for VMXON..INVVPID, INVD, MONITOR, MWAIT, XSETBV"
+ok "$g: 16 VMX cases and 17 odd instructions as expected; one exit each for VMXON..INVVPID, INVD, MONITOR, MWAIT, XSETBV; RDPMC and WBINVD intercepted"
 echo "CASES 4-vmx-instructions 16 tried, VMXON VMXOFF VMREAD VMWRITE VMPTRLD VMPTRST VMCLEAR VMLAUNCH VMRESUME INVEPT INVVPID (one exit each, #UD injected), VMFUNC GETSEC (#UD from the CPU): #UD caught by the guest's IDT; CR4.VMXE/SMXE: #GP; VMCALL unknown: -EOPNOTSUPP"
 # CR8 is the host's TPR unless the module intercepts it.
 run_guest hostile-cr8-set $MEM --entry long
@@ -243,7 +246,7 @@ echo "$set_out / $restore_out"
 	[ "$restore_out" = "cr8: at entry 0, wrote 1, read back 1" ] ||
 	fail "CR8 is not each VM's own (the host's TPR is 0x10: CR8 1): $set_out / $restore_out"
 ok "CR8: each VM starts with its own CR8 = 0 and reads back what it wrote; the host's TPR is neither seen nor changed"
-echo "CASES 4-odd-instructions 19 tried, INVD MONITOR MWAIT (no-op exits), WBINVDx1000 RDPMC(0) (not intercepted, no fault), RDPMC(bad) XSETBV(ECX=1): #GP, XSETBV(no OSXSAVE) RSM: #UD, ICEBP: #DB, INT3: #BP, INIT/SIPI to 0xfee00300 and APIC ID read: unhandled MMIO, resets via 0xcf9/0x64/0x92: unhandled ports; CR8 in 2 VMs: 0 at each entry, the host's TPR untouched"
+echo "CASES 4-odd-instructions 19 tried, INVD MONITOR MWAIT WBINVDx1000 (no-op exits), RDPMC(0) RDPMC(bad) (exits, #GP: no counters) XSETBV(ECX=1): #GP, XSETBV(no OSXSAVE) RSM: #UD, ICEBP: #DB, INT3: #BP, INIT/SIPI to 0xfee00300 and APIC ID read: unhandled MMIO, resets via 0xcf9/0x64/0x92: unhandled ports; CR8 in 2 VMs: 0 at each entry, the host's TPR untouched"
 
 # ---- 5. MMIO storms and MMIO the module cannot emulate --------------------
 g=hostile-mmio-storm
