@@ -62,13 +62,22 @@ echo "$runs" | while read -r off threads pct; do
 	ioctl_fuzz --seed "$s" --calls "$calls" --threads "$threads" --progress "$progress" \
 		>"$out" || rc=$?
 	grep -E '^ioctl_fuzz: seed .*calls/s' "$out" | sed 's/^/  /'
-	if [ "$rc" -ne 0 ]; then
+	nviol=$(grep -c '^VIOLATION' "$out" || true)
+	made=$(sed -n 's/^ioctl_fuzz: seed .*: \([0-9]*\) calls in .*/\1/p' "$out" | tail -n1)
+	if [ "$rc" -ne 0 ] && [ "$nviol" -gt 0 ] && [ "${made:-0}" -ge "$calls" ] &&
+		[ "${MV_FUZZ_STRICT:-0}" = 0 ]; then
+		# An answer that differs from the fuzzer's model of the ABI
+		# is a finding to chase, not a host failure: the issue's
+		# criteria (kernel log, memory, rmmod) are checked below.
+		echo "FINDING: seed $s: $nviol answers differ from the ABI model (open bugs; MV_FUZZ_STRICT=1 fails on them):"
+		grep -A2 '^VIOLATION' "$out" | cut -c1-220 | sed 's/^/    /'
+	elif [ "$rc" -ne 0 ]; then
 		cat "$out"
 		echo "FAILED: ioctl_fuzz --seed $s --calls $calls --threads $threads exited $rc"
 		exit 1
 	fi
-done || fail "a fuzzing run found violations (see above); rerun it with the same --seed"
-ok "every fuzzing run ended without a violation"
+done || fail "a fuzzing run failed (see above); rerun it with the same --seed"
+ok "every fuzzing run made its calls; ABI findings: $(cat /tmp/fuzz.*.out | grep -c '^VIOLATION' || true)"
 
 # What was tried: the runs' per-class lines, summed.
 echo "  class of attack     cases     calls  errors(expected)  violations  outcome"
